@@ -1,0 +1,67 @@
+package io.vmcored.protocol.rearrange;
+
+import io.vmcored.protocol.flat.RecordSink;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+
+/**
+ * The rearranger's output side: writes each record payload at its offset of a
+ * (sparse) dump file with positional writes, so that overlapping rewrites end as
+ * the last one wrote them, exactly like {@code makedumpfile -R}.
+ *
+ * <p>It remembers how much of the file's head has arrived so that a dump cut
+ * short can be marked incomplete in its own header ({@link IncompleteMarker}).
+ */
+public final class DumpFileWriter implements RecordSink {
+
+    private final FileChannel out;
+    private long extent;
+    private long headCovered;
+    private long bytesWritten;
+
+    public DumpFileWriter(FileChannel out) {
+        this.out = out;
+    }
+
+    @Override
+    public void write(long offset, ByteBuffer payload) throws IOException {
+        int n = payload.remaining();
+        long at = offset;
+        while (payload.hasRemaining()) {
+            at += out.write(payload, at);
+        }
+        bytesWritten += n;
+        extent = Math.max(extent, offset + n);
+        if (offset <= headCovered && offset + n > headCovered) {
+            headCovered = offset + n;
+        }
+    }
+
+    /** Largest offset + size written so far: the dump file's size. */
+    public long extent() {
+        return extent;
+    }
+
+    /** Payload bytes written (rewrites counted each time). */
+    public long bytesWritten() {
+        return bytesWritten;
+    }
+
+    /** Length of the contiguous region from offset 0 that has been written. */
+    public long headCovered() {
+        return headCovered;
+    }
+
+    /**
+     * Marks the dump incomplete in its header (kdump status 0x8, ELF e_flags bit 0)
+     * if enough of the header has arrived; returns what was done.
+     */
+    public IncompleteMarker.Result markIncomplete() throws IOException {
+        return IncompleteMarker.mark(out, headCovered);
+    }
+
+    public FileChannel channel() {
+        return out;
+    }
+}

@@ -1,0 +1,130 @@
+package io.vmcored.protocol.rearrange;
+
+import io.vmcored.protocol.flat.DecoderLimits;
+import io.vmcored.protocol.flat.FlattenedDecoder;
+import io.vmcored.protocol.flat.FlattenedFormatException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+
+/**
+ * Stores one upload into one file, deciding by content: a flattened stream is
+ * rearranged while it arrives; anything else (ELF vmcore, kdump file, text,
+ * wrapped streams this class does not unwrap) is stored byte for byte as sent.
+ *
+ * <p>Transport-neutral: SSH, TCP and HTTP feed it buffers from their own threads
+ * (never an event loop: the writes block) and call {@link #finish()} at EOF.
+ * Holds at most {@link ContentKind#SNIFF_BYTES} bytes of its own.
+ */
+public final class StreamReceiver {
+
+    /** How an upload ended. {@code complete} is false for a flattened stream cut before its end marker. */
+    public record Outcome(ContentKind kind, boolean complete, long streamBytes, long fileSize,
+                          IncompleteMarker.Result marked, String problem) {
+    }
+
+    private final FileChannel out;
+    private final DecoderLimits limits;
+    private final ByteBuffer sniff = ByteBuffer.allocate(ContentKind.SNIFF_BYTES);
+    private ContentKind kind;
+    private FlattenedDecoder decoder;
+    private DumpFileWriter writer;
+    private long rawPosition;
+    private long streamBytes;
+
+    public StreamReceiver(FileChannel out, DecoderLimits limits) {
+        this.out = out;
+        this.limits = limits;
+    }
+
+    public void feed(ByteBuffer in) throws IOException {
+        streamBytes += in.remaining();
+        if (kind == null) {
+            int n = Math.min(in.remaining(), sniff.remaining());
+            ByteBuffer part = in.slice().limit(n);
+            sniff.put(part);
+            in.position(in.position() + n);
+            if (sniff.hasRemaining()) {
+                return;
+            }
+            decide();
+        }
+        pass(in);
+    }
+
+    /** End of input: completes or marks the dump incomplete; never throws for a short stream. */
+    public Outcome finish() throws IOException {
+        if (kind == null) {
+            decide();
+        }
+        if (decoder == null) {
+            out.force(false);
+            return new Outcome(kind, true, streamBytes, rawPosition, null, null);
+        }
+        try {
+            decoder.finish();
+            out.force(false);
+            return new Outcome(kind, true, streamBytes, writer.extent(), null, null);
+        } catch (FlattenedFormatException e) {
+            return incomplete(e.getMessage());
+        }
+    }
+
+    /**
+     * The stream broke (bad record, lost connection): keep what arrived and mark it
+     * incomplete. {@code problem} is recorded in the outcome.
+     */
+    public Outcome abort(String problem) throws IOException {
+        if (kind == null) {
+            decide();
+        }
+        if (decoder == null) {
+            out.force(false);
+            return new Outcome(kind, false, streamBytes, rawPosition, null, problem);
+        }
+        return incomplete(problem);
+    }
+
+    /** Null until the first {@link ContentKind#SNIFF_BYTES} bytes have arrived. */
+    public ContentKind kind() {
+        return kind;
+    }
+
+    /** Stream bytes safely committed at a record boundary (flattened) or written (raw). */
+    public long committedStreamBytes() {
+        if (decoder != null) {
+            return decoder.committedPosition();
+        }
+        return kind == null ? 0 : rawPosition;
+    }
+
+    public long streamBytes() {
+        return streamBytes;
+    }
+
+    private Outcome incomplete(String problem) throws IOException {
+        IncompleteMarker.Result marked = writer.markIncomplete();
+        out.force(false);
+        return new Outcome(kind, false, streamBytes, writer.extent(), marked, problem);
+    }
+
+    private void decide() throws IOException {
+        sniff.flip();
+        kind = ContentKind.sniff(sniff);
+        if (kind == ContentKind.FLATTENED) {
+            writer = new DumpFileWriter(out);
+            decoder = new FlattenedDecoder(writer, limits);
+        }
+        pass(sniff);
+    }
+
+    private void pass(ByteBuffer in) throws IOException {
+        if (decoder != null) {
+            decoder.feed(in);
+            return;
+        }
+        while (in.hasRemaining()) {
+            rawPosition += out.write(in, rawPosition);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package io.vmcored.server.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/** Turns an exception escaping a command into one line on stderr and exit status 1, never a stack trace. */
+final class OneLineErrors implements IExecutionExceptionHandler {
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parsed) {
+        String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+        cmd.getErr().println("vmcored " + cmd.getCommandName() + ": " + msg);
+        cmd.getErr().flush();
+        return 1;
+    }
+}
