@@ -78,8 +78,8 @@ public final class FlattenedDecoder {
                     case START_HEADER -> readStartHeader(in);
                     case RECORD_HEADER -> readRecordHeader(in);
                     case PAYLOAD -> passPayload(in);
-                    case ENDED -> throw fail(new FlattenedFormatException(
-                            "garbage after the end marker: " + in.remaining() + " more bytes", position));
+                    case ENDED -> throw new TrailingDataException(
+                            "garbage after the end marker: " + in.remaining() + " more bytes", position);
                     case FAILED -> throw new FlattenedFormatException("decoder already failed", position);
                 }
             }
@@ -212,10 +212,5 @@ public final class FlattenedDecoder {
         header.put(in);
         in.limit(oldLimit);
         position += n;
-    }
-
-    private FlattenedFormatException fail(FlattenedFormatException e) {
-        state = State.FAILED;
-        return e;
     }
 }
