@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Central kdump crash-collection server and dump tools.",
         subcommands = {
             RearrangeCommand.class,
+            InspectCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -1,0 +1,50 @@
+package io.vmcored.protocol.dump;
+
+import io.vmcored.protocol.vmcoreinfo.VmcoreInfo;
+import java.io.IOException;
+import java.util.List;
+
+/** Builds the {@link DumpInfo} of an ELF vmcore. */
+final class ElfInspection {
+
+    private ElfInspection() {
+    }
+
+    static DumpInfo inspect(DumpSource src, boolean flattened, long fileSize, boolean cut, List<String> problems)
+            throws IOException {
+        ElfCore elf = ElfCore.read(src);
+        problems.addAll(elf.problems());
+        VmcoreInfo info = DumpInspector.vmcoreinfo(elf.vmcoreinfo(), problems);
+        int pageSize = (int) info.pageSize().orElse(4096);
+        long bytes = 0;
+        long end = 0;
+        for (ElfCore.ProgramHeader ph : elf.loads()) {
+            bytes += ph.fileSize();
+            end = Math.max(end, ph.offset() + ph.fileSize());
+        }
+        if (end > src.size()) {
+            problems.add("the file ends at " + src.size() + " but its PT_LOAD segments end at " + end
+                    + ": dump is truncated");
+        }
+        if (elf.incomplete()) {
+            problems.add("the ELF header is marked incomplete (e_flags bit 0): pages may be missing");
+        }
+        long cpus = elf.prstatusCount();
+        return new DumpInfo(DumpInfo.Format.ELF, flattened, fileSize, src.size(), pageSize, Compression.NONE, null,
+                null, info.osRelease(), null, machineName(elf.machine()), DumpInspector.crashTime(0, info),
+                elf.incomplete() || cut, bytes / pageSize, cpus > 0 ? (int) cpus : null, info.entries(),
+                List.copyOf(problems));
+    }
+
+    static String machineName(int eMachine) {
+        return switch (eMachine) {
+            case ElfCore.EM_X86_64 -> "x86_64";
+            case 183 -> "aarch64";
+            case 21 -> "ppc64";
+            case 22 -> "s390x";
+            case 243 -> "riscv64";
+            case 3 -> "i386";
+            default -> "e_machine " + eMachine;
+        };
+    }
+}
