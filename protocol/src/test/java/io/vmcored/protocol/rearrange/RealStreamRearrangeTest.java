@@ -1,0 +1,84 @@
+package io.vmcored.protocol.rearrange;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vmcored.protocol.flat.DecoderLimits;
+import io.vmcored.protocol.testsupport.Fixtures;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Real makedumpfile streams from a crashed kernel, rearranged while fed in random chunks, against makedumpfile -R. */
+class RealStreamRearrangeTest {
+
+    @TempDir
+    Path tmp;
+
+    static Stream<String> names() {
+        return Fixtures.names().stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("names")
+    void randomlyChunkedStreamRearrangesByteIdenticalToMakedumpfile(String name) throws IOException {
+        Path out = tmp.resolve(name + ".dump");
+        StreamReceiver.Outcome outcome = receive(Fixtures.stream(name), out, Long.MAX_VALUE, new Random(name.hashCode()));
+        assertEquals(ContentKind.FLATTENED, outcome.kind());
+        assertTrue(outcome.complete(), "complete: " + outcome);
+        assertEquals(-1, Files.mismatch(Fixtures.oracle(name), out),
+                name + ": first differing byte against makedumpfile -R (-1 = identical)");
+        assertEquals(Files.size(Fixtures.oracle(name)), outcome.fileSize(), "file size in the outcome");
+    }
+
+    @ParameterizedTest
+    @MethodSource("names")
+    void streamCutShortIsKeptAndMarkedIncomplete(String name) throws IOException {
+        Path stream = Fixtures.stream(name);
+        long cut = Files.size(stream) * 2 / 3;
+        Path out = tmp.resolve(name + ".cut");
+        StreamReceiver.Outcome outcome = receive(stream, out, cut, new Random(7));
+        assertFalse(outcome.complete(), "a stream cut at 2/3 is incomplete");
+        assertTrue(outcome.problem().contains("before the end marker"), outcome.problem());
+        assertEquals(cut, outcome.streamBytes(), "every received byte was accounted for");
+        boolean elf = name.startsWith("elf");
+        assertEquals(elf ? IncompleteMarker.Result.MARKED_ELF : IncompleteMarker.Result.MARKED_KDUMP, outcome.marked());
+        ByteBuffer word = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+        try (FileChannel ch = FileChannel.open(out)) {
+            ch.read(word, elf ? 48 : IncompleteMarker.KDUMP_STATUS_OFFSET);
+        }
+        int flag = elf ? IncompleteMarker.ELF_INCOMPLETE : IncompleteMarker.KDUMP_INCOMPLETE;
+        assertEquals(flag, word.getInt(0) & flag, "incomplete flag set in the header");
+    }
+
+    /** Feeds the first {@code limit} bytes of {@code stream} in chunks of 1 byte to 256 KiB. */
+    static StreamReceiver.Outcome receive(Path stream, Path out, long limit, Random random) throws IOException {
+        try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE); InputStream in = Files.newInputStream(stream)) {
+            StreamReceiver receiver = new StreamReceiver(ch, DecoderLimits.DEFAULT);
+            byte[] buf = new byte[256 << 10];
+            long left = limit;
+            while (left > 0) {
+                int want = (int) Math.min(left, random.nextInt(8) == 0 ? 1 + random.nextInt(20) : 1 + random.nextInt(buf.length));
+                int n = in.read(buf, 0, want);
+                if (n < 0) {
+                    break;
+                }
+                receiver.feed(ByteBuffer.wrap(buf, 0, n));
+                left -= n;
+            }
+            return receiver.finish();
+        }
+    }
+}
