@@ -64,7 +64,8 @@ abstract class StdinStream implements AutoCloseable {
         byte[] head = new byte[first.remaining()];
         first.get(head);
         InputStream in = new BufferedInputStream(new SequenceInputStream(
-                new ByteArrayInputStream(head), Channels.newInputStream(stdin)), 1 << 16);
+                new ByteArrayInputStream(head), new FileInputStream(FileDescriptor.in)), 1 << 16);
+        // (a FileInputStream, not the channel: decompressors call available(), which seeks on a channel)
         InputStream unwrapped = switch (kind) {
             case GZIP -> new GZIPInputStream(in, 1 << 16);
             case BZIP2 -> new BZip2CompressorInputStream(in, true);
