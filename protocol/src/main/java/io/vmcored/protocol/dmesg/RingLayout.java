@@ -1,0 +1,85 @@
+package io.vmcored.protocol.dmesg;
+
+import io.vmcored.protocol.dump.DumpFormatException;
+import io.vmcored.protocol.vmcoreinfo.VmcoreInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+/** Sizes and member offsets of the lockless printk ring, from VMCOREINFO (5.10+ kernels export them all). */
+final class RingLayout {
+
+    /** Largest structure size accepted from VMCOREINFO. */
+    private static final long MAX_STRUCT = 4096;
+
+    final long prbSize;
+    final long descRing;
+    final long textDataRing;
+    final long countBits;
+    final long descs;
+    final long infos;
+    final long headId;
+    final long tailId;
+    final long descSize;
+    final long stateVar;
+    final long textBlkLpos;
+    final long lposBegin;
+    final long lposNext;
+    final long sizeBits;
+    final long data;
+    final long infoSize;
+    final long tsNsec;
+    final long textLen;
+    final long counter;
+
+    private final List<String> missing = new ArrayList<>();
+    private final VmcoreInfo info;
+
+    RingLayout(VmcoreInfo info) throws DumpFormatException {
+        this.info = info;
+        prbSize = size("printk_ringbuffer");
+        descRing = offset("printk_ringbuffer.desc_ring");
+        textDataRing = offset("printk_ringbuffer.text_data_ring");
+        countBits = offset("prb_desc_ring.count_bits");
+        descs = offset("prb_desc_ring.descs");
+        infos = offset("prb_desc_ring.infos");
+        headId = offset("prb_desc_ring.head_id");
+        tailId = offset("prb_desc_ring.tail_id");
+        descSize = size("prb_desc");
+        stateVar = offset("prb_desc.state_var");
+        textBlkLpos = offset("prb_desc.text_blk_lpos");
+        lposBegin = offset("prb_data_blk_lpos.begin");
+        lposNext = offset("prb_data_blk_lpos.next");
+        sizeBits = offset("prb_data_ring.size_bits");
+        data = offset("prb_data_ring.data");
+        infoSize = size("printk_info");
+        tsNsec = offset("printk_info.ts_nsec");
+        textLen = offset("printk_info.text_len");
+        counter = offset("atomic_long_t.counter");
+        if (!missing.isEmpty()) {
+            throw new DumpFormatException("VMCOREINFO lacks the printk ring layout entries " + missing);
+        }
+        if (descRing + headId + 8 > prbSize || descRing + tailId + 8 > prbSize || textDataRing + data + 8 > prbSize
+                || stateVar + counter + 8 > descSize || textBlkLpos + lposNext + 8 > descSize
+                || tsNsec + 8 > infoSize || textLen + 2 > infoSize) {
+            throw new DumpFormatException("VMCOREINFO printk ring offsets do not fit the structure sizes"
+                    + " (printk_ringbuffer " + prbSize + ", prb_desc " + descSize + ", printk_info " + infoSize + ")");
+        }
+    }
+
+    private long size(String type) {
+        return check("SIZE(" + type + ")", info.size(type), 1);
+    }
+
+    private long offset(String member) {
+        return check("OFFSET(" + member + ")", info.offset(member), 0);
+    }
+
+    private long check(String key, OptionalLong v, long min) {
+        if (v.isEmpty() || v.getAsLong() < min || v.getAsLong() > MAX_STRUCT) {
+            missing.add(key);
+            return 0;
+        }
+        return v.getAsLong();
+    }
+}
