@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -34,6 +35,10 @@ final class LocklessRingReader {
     private final KernelMemory mem;
     private final RingLayout l;
     private final List<String> problems = new ArrayList<>();
+    /** Bytes of the text ring whose pages are not in the dump. */
+    private BitSet dataMissing = new BitSet();
+    private BitSet lastMissing;
+    private int lostRecords;
 
     LocklessRingReader(KernelMemory mem, RingLayout layout) {
         this.mem = mem;
@@ -55,6 +60,7 @@ final class LocklessRingReader {
         ByteBuffer descs = le(readPartly(prb.getLong((int) (ring + l.descs)), count * (int) l.descSize, "descriptors"));
         ByteBuffer infos = le(readPartly(prb.getLong((int) (ring + l.infos)), count * (int) l.infoSize, "infos"));
         byte[] data = readPartly(prb.getLong((int) (l.textDataRing + l.data)), (int) dataSize, "text data");
+        dataMissing = lastMissing;
         long tail = prb.getLong((int) (ring + l.tailId + l.counter));
         long head = prb.getLong((int) (ring + l.headId + l.counter));
 
@@ -73,6 +79,9 @@ final class LocklessRingReader {
             if (id == head) {
                 break;
             }
+        }
+        if (lostRecords > 0) {
+            problems.add(lostRecords + " records skipped: their text is on pages missing from the dump");
         }
         return new KernelLogResult(out.toByteArray(), records, "lockless", List.copyOf(problems));
     }
@@ -101,6 +110,11 @@ final class LocklessRingReader {
             textLen = (int) Math.max(0, next - begin); // truncated message
         }
         textLen = (int) Math.max(0, Math.min(textLen, dataSize - begin));
+        int missing = dataMissing.nextSetBit((int) begin);
+        if (missing >= 0 && missing < begin + textLen) {
+            lostRecords++;
+            return false;
+        }
         long ts = infos.getLong((int) (inf + l.tsNsec));
         LogLineFormatter.format(ts, data, (int) begin, textLen, out);
         return true;
@@ -110,12 +124,14 @@ final class LocklessRingReader {
     private byte[] readPartly(long vaddr, int len, String what) throws IOException {
         byte[] b = new byte[len];
         int missing = 0;
+        lastMissing = new BitSet();
         for (int done = 0; done < len; ) {
             int n = (int) Math.min(len - done, 4096 - Long.remainderUnsigned(vaddr + done, 4096));
             try {
                 mem.read(vaddr + done, b, done, n);
             } catch (MissingMemoryException e) {
                 missing += n;
+                lastMissing.set(done, done + n);
             }
             done += n;
         }

@@ -35,9 +35,7 @@ public final class DumpInspector {
         if (src instanceof FlattenedDumpSource f) {
             problems.addAll(f.problems());
             cut = !f.ended();
-            if (source instanceof FlattenedDumpSource) {
-                fileSize = -1; // the caller's view: the stream size is not known here
-            }
+            fileSize = f.streamSize();
         }
         if (src.size() == 0) {
             throw new DumpFormatException(src.name() + ": empty dump (no bytes" + (flattened ? " in any record)" : ")"));

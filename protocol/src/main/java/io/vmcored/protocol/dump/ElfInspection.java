@@ -1,5 +1,9 @@
 package io.vmcored.protocol.dump;
 
+import io.vmcored.protocol.memory.ElfMemory;
+import io.vmcored.protocol.memory.KernelMemory;
+import io.vmcored.protocol.memory.Utsname;
+import io.vmcored.protocol.memory.X86_64Memory;
 import io.vmcored.protocol.vmcoreinfo.VmcoreInfo;
 import java.io.IOException;
 import java.util.List;
@@ -30,10 +34,27 @@ final class ElfInspection {
             problems.add("the ELF header is marked incomplete (e_flags bit 0): pages may be missing");
         }
         long cpus = elf.prstatusCount();
+        Utsname uts = utsname(src, elf, info, pageSize, problems);
         return new DumpInfo(DumpInfo.Format.ELF, flattened, fileSize, src.size(), pageSize, Compression.NONE, null,
-                null, info.osRelease(), null, machineName(elf.machine()), DumpInspector.crashTime(0, info),
+                uts == null ? null : uts.nodename(), info.osRelease(), uts == null ? null : uts.version(),
+                machineName(elf.machine()), DumpInspector.crashTime(0, info),
                 elf.incomplete() || cut, bytes / pageSize, cpus > 0 ? (int) cpus : null, info.entries(),
                 List.copyOf(problems));
+    }
+
+    /** ELF has no utsname header: read init_uts_ns from the dumped memory (x86_64 only). */
+    private static Utsname utsname(DumpSource src, ElfCore elf, VmcoreInfo info, int pageSize, List<String> problems) {
+        if (elf.machine() != ElfCore.EM_X86_64 || info.isEmpty()) {
+            return null;
+        }
+        try {
+            KernelMemory mem = new X86_64Memory(new ElfMemory(src, elf, pageSize), info,
+                    info.number("phys_base").orElse(0));
+            return Utsname.read(mem, info);
+        } catch (IOException | RuntimeException e) {
+            problems.add("cannot read the host name from memory: " + e.getMessage());
+            return null;
+        }
     }
 
     static String machineName(int eMachine) {

@@ -150,6 +150,11 @@ public final class FlattenedDumpSource implements DumpSource {
         return stream.name();
     }
 
+    /** Size of the flattened stream itself. */
+    public long streamSize() throws IOException {
+        return stream.size();
+    }
+
     /** True when the end marker was found: the stream is complete. */
     public boolean ended() {
         return ended;

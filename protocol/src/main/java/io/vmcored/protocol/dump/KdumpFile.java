@@ -136,29 +136,46 @@ public final class KdumpFile {
         return new PageDescriptor(d.getLong(0), d.getInt(8), d.getInt(12), d.getLong(16));
     }
 
-    /** The page compression, from descriptors sampled across the whole table. */
-    public Compression sampleCompression() throws IOException {
+    /**
+     * What sampled descriptors say: spread across the table plus its last entries.
+     *
+     * @param compression the page compression seen
+     * @param dataEnd     the largest offset + size of sampled page data (beyond the file = truncated)
+     */
+    public record Sample(Compression compression, long dataEnd) {
+    }
+
+    /** Samples page descriptors across the whole table (a few KiB of reads, whatever the dump size). */
+    public Sample sample() throws IOException {
         long total = storedPages();
         if (total == 0) {
-            return Compression.UNKNOWN;
+            return new Sample(Compression.UNKNOWN, 0);
         }
         Set<Compression> seen = EnumSet.noneOf(Compression.class);
+        long dataEnd = 0;
         long step = Math.max(1, total / SAMPLE_CHUNKS);
+        java.util.List<Long> firsts = new java.util.ArrayList<>();
         for (long first = 0; first < total; first += step) {
+            firsts.add(first);
+        }
+        firsts.add(Math.max(0, total - SAMPLE_CHUNK));
+        for (long first : firsts) {
             int n = (int) Math.min(SAMPLE_CHUNK, total - first);
             long at = descOffset + first * PageDescriptor.SIZE;
             if (at + (long) n * PageDescriptor.SIZE > src.size()) {
-                break; // descriptors of a truncated dump: sample what is there
+                throw new DumpFormatException("the page descriptor table (" + total + " entries at offset " + descOffset
+                        + ") runs past the end of the file at " + src.size() + ": dump is truncated");
             }
             ByteBuffer d = src.readExactly(at, n * PageDescriptor.SIZE, "page descriptors").order(header.order());
             for (int i = 0; i < n; i++) {
-                int flags = d.getInt(i * PageDescriptor.SIZE + 12);
-                if (d.getLong(i * PageDescriptor.SIZE) != 0) {
-                    seen.add(Compression.ofFlags(flags));
+                long offset = d.getLong(i * PageDescriptor.SIZE);
+                if (offset != 0) {
+                    seen.add(Compression.ofFlags(d.getInt(i * PageDescriptor.SIZE + 12)));
+                    dataEnd = Math.max(dataEnd, offset + Integer.toUnsignedLong(d.getInt(i * PageDescriptor.SIZE + 8)));
                 }
             }
         }
-        return Compression.summarize(seen);
+        return new Sample(Compression.summarize(seen), dataEnd);
     }
 
     private void loadBitmap() throws IOException {

@@ -25,8 +25,12 @@ final class KdumpInspection {
         Compression compression = Compression.UNKNOWN;
         try {
             stored = kdump.storedPages();
-            compression = kdump.sampleCompression();
-            checkLastPage(kdump, stored, problems);
+            KdumpFile.Sample sample = kdump.sample();
+            compression = sample.compression();
+            if (sample.dataEnd() > src.size()) {
+                problems.add("the file ends at " + src.size() + " but page data reaches " + sample.dataEnd()
+                        + ": dump is truncated");
+            }
         } catch (DumpFormatException e) {
             problems.add(e.getMessage());
         }
@@ -37,28 +41,5 @@ final class KdumpInspection {
                 compression, kdump.subHeader().dumpLevel(), h.nodename(), h.release(), h.version(), h.machine(),
                 DumpInspector.crashTime(h.timestampSec(), info), h.incomplete() || cut, stored, h.nrCpus(),
                 info.entries(), List.copyOf(problems));
-    }
-
-    /** A dump cut short loses the data of its last pages first: check the last descriptor's data is there. */
-    private static void checkLastPage(KdumpFile kdump, long stored, List<String> problems) throws IOException {
-        if (stored <= 0) {
-            return;
-        }
-        long pfn = kdump.maxMapnr() - 1;
-        while (pfn >= 0 && !kdump.isDumped(pfn)) {
-            pfn--;
-        }
-        PageDescriptor last;
-        try {
-            last = kdump.descriptor(pfn);
-        } catch (DumpFormatException e) {
-            problems.add("the page descriptor table is cut short: " + e.getMessage());
-            return;
-        }
-        long end = last.offset() + last.size();
-        if (end > kdump.source().size()) {
-            problems.add("the file ends at " + kdump.source().size() + " but the last page's data ends at " + end
-                    + ": dump is truncated");
-        }
     }
 }

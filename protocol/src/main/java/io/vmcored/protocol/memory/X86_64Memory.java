@@ -48,6 +48,11 @@ public final class X86_64Memory implements KernelMemory {
         if (Long.compareUnsigned(vaddr, START_KERNEL_MAP) >= 0 && vaddr - START_KERNEL_MAP < imageSize) {
             return vaddr - START_KERNEL_MAP + physBase;
         }
+        return walk(vaddr);
+    }
+
+    /** Translates through the page tables only (also for kernel-image addresses, which are mapped there too). */
+    public long walk(long vaddr) throws IOException {
         if (topTablePhys < 0) {
             throw new MissingMemoryException(String.format(
                     "cannot translate 0x%x: no SYMBOL(init_top_pgt) in VMCOREINFO", vaddr), vaddr);
