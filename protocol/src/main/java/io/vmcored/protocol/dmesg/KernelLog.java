@@ -1,6 +1,7 @@
 package io.vmcored.protocol.dmesg;
 
 import io.vmcored.protocol.dump.DumpFiles;
+import io.vmcored.protocol.dump.DumpFormatException;
 import io.vmcored.protocol.dump.DumpSource;
 import io.vmcored.protocol.memory.DumpMemory;
 import java.io.IOException;
@@ -28,6 +29,15 @@ public final class KernelLog {
     }
 
     public static KernelLogResult extract(DumpMemory dump) throws IOException {
+        try {
+            return read(dump);
+        } catch (RuntimeException e) {
+            // damaged memory must read as "damaged dump", never as a stack trace
+            throw new DumpFormatException("damaged kernel log structures (" + e + ")", e);
+        }
+    }
+
+    private static KernelLogResult read(DumpMemory dump) throws IOException {
         var prb = dump.vmcoreinfo().symbol("prb");
         if (prb.isPresent()) {
             return new LocklessRingReader(dump.memory(), new RingLayout(dump.vmcoreinfo())).read(prb.getAsLong());

@@ -98,7 +98,7 @@ public final class FlattenedDumpSource implements DumpSource {
             }
             records++;
             if (present < length) {
-                problems.add("flattened stream ends inside record " + records + " (" + present + " of "
+                problems.add("flattened stream ends before its end marker, inside record " + records + " (" + present + " of "
                         + length + " payload bytes)");
                 return;
             }

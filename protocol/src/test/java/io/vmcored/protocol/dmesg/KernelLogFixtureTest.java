@@ -5,12 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vmcored.protocol.dump.DumpFiles;
-import io.vmcored.protocol.dump.DumpSource;
-import io.vmcored.protocol.dump.ElfCore;
 import io.vmcored.protocol.dump.RealTool;
-import io.vmcored.protocol.memory.DumpMemory;
-import io.vmcored.protocol.memory.KernelMemory;
 import io.vmcored.protocol.memory.MissingMemoryException;
 import io.vmcored.protocol.testsupport.Fixtures;
 import java.io.IOException;
@@ -63,8 +58,7 @@ class KernelLogFixtureTest {
     @Test
     void dumpCutInsideTheTextRingKeepsTheRecordsBeforeTheCut() throws Exception {
         Path dump = Fixtures.oracle("elf-d31");
-        long cut = textRingFileOffset(dump) + 12_000;
-        Path damaged = copyPrefix(dump, cut);
+        Path damaged = RingCut.cutInsideTextRing(dump, tmp.resolve("ring-cut.dump"), 12_000);
         KernelLogResult log = KernelLog.extract(damaged);
         assertTrue(log.problems().stream().anyMatch(p -> p.contains("text data")), "missing ring pages reported: "
                 + log.problems());
@@ -81,24 +75,6 @@ class KernelLogFixtureTest {
         Path damaged = copyPrefix(dump, Files.size(dump) / 2);
         MissingMemoryException e = assertThrows(MissingMemoryException.class, () -> KernelLog.extract(damaged));
         assertTrue(e.getMessage().contains("not in the dump"), e.getMessage());
-    }
-
-    /** Where the text ring's first byte lies in an ELF dump, found through the page tables' view. */
-    private static long textRingFileOffset(Path elfDump) throws IOException {
-        try (DumpSource src = DumpFiles.open(elfDump)) {
-            DumpMemory dm = DumpMemory.open(src);
-            KernelMemory m = dm.memory();
-            long prb = m.readLong(dm.vmcoreinfo().symbol("prb").getAsLong());
-            long ring = dm.vmcoreinfo().offset("printk_ringbuffer.text_data_ring").getAsLong();
-            long data = m.readLong(prb + ring + dm.vmcoreinfo().offset("prb_data_ring.data").getAsLong());
-            long phys = m.toPhysical(data);
-            for (ElfCore.ProgramHeader h : ElfCore.read(src).loads()) {
-                if (phys >= h.paddr() && phys < h.paddr() + h.fileSize()) {
-                    return h.offset() + phys - h.paddr();
-                }
-            }
-            throw new IllegalStateException("text ring not in any PT_LOAD");
-        }
     }
 
     private Path copyPrefix(Path src, long length) throws IOException {

@@ -2,6 +2,8 @@ package io.vmcored.server.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.vmcored.protocol.dmesg.KernelLog;
+import io.vmcored.protocol.dmesg.KernelLogResult;
 import io.vmcored.protocol.dump.DumpInfo;
 import io.vmcored.protocol.dump.DumpInspector;
 import java.io.IOException;
@@ -19,20 +21,28 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code vmcored inspect [--json] FILE}: what a dump (kdump-compressed, ELF, or a flattened
- * stream of either) says about the crashed machine. Exit 0 readable, 1 unknown or damaged.
+ * {@code vmcored inspect [--json|--dmesg] FILE}: what a dump (kdump-compressed, ELF, or a
+ * flattened stream of either) says about the crashed machine, or its kernel log.
+ * Exit 0 read, 1 unknown or damaged file (or no log readable), 2 log printed partly.
  */
 @Command(name = "inspect", description = {
     "Show what a dump file says about the crash: format, host, kernel, crash time,",
     "compression, pages, VMCOREINFO. Reads kdump-compressed, ELF and flattened (makedumpfile -F) files.",
-    "Exit status: 0 read, 1 unknown or damaged file."})
+    "--dmesg prints the kernel log instead, exactly as makedumpfile --dump-dmesg writes it.",
+    "Exit status: 0 read, 1 unknown or damaged file (or no kernel log readable),",
+    "2 kernel log printed but parts could not be read (said on stderr)."})
 public final class InspectCommand implements Callable<Integer> {
+
+    static final int EXIT_PARTIAL_LOG = 2;
 
     @Parameters(index = "0", paramLabel = "FILE", description = "Dump file or flattened stream.")
     Path file;
 
     @Option(names = "--json", description = "Print JSON instead of a readable report.")
     boolean json;
+
+    @Option(names = "--dmesg", description = "Print the kernel log (like makedumpfile --dump-dmesg).")
+    boolean dmesg;
 
     @Spec
     CommandSpec spec;
@@ -43,6 +53,9 @@ public final class InspectCommand implements Callable<Integer> {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file + ": no such file (or not a regular file)");
         }
+        if (dmesg) {
+            return printLog(out);
+        }
         DumpInfo info = DumpInspector.inspect(file);
         if (json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toMap(info)));
@@ -51,6 +64,21 @@ public final class InspectCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    private int printLog(PrintWriter out) throws IOException {
+        KernelLogResult log = KernelLog.extract(file);
+        out.print(log.asString());
+        out.flush();
+        if (log.complete()) {
+            return 0;
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        for (String p : log.problems()) {
+            err.println("vmcored inspect: " + file + ": " + p);
+        }
+        err.flush();
+        return EXIT_PARTIAL_LOG;
     }
 
     /** The JSON shape (stable field names, ISO-8601 crash time). */
