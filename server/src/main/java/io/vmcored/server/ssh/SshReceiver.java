@@ -1,0 +1,95 @@
+package io.vmcored.server.ssh;
+
+import io.netty.channel.EventLoopGroup;
+import io.vmcored.server.ssh.auth.AuthorizedKeyStore;
+import io.vmcored.server.ssh.auth.EnrollmentAuthenticator;
+import io.vmcored.server.ssh.auth.HostKeys;
+import io.vmcored.server.ssh.auth.KeyAuthenticator;
+import io.vmcored.server.ssh.exec.ExecCommandFactory;
+import io.vmcored.server.ssh.fs.SshSpool;
+import io.vmcored.server.ssh.sftp.HostFileSystemFactory;
+import io.vmcored.server.ssh.sftp.SpoolSftpAccessor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.cipher.BuiltinCiphers;
+import org.apache.sshd.common.cipher.Cipher;
+import org.apache.sshd.netty.NettyIoServiceFactoryFactory;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.auth.UserAuthFactory;
+import org.apache.sshd.server.auth.password.UserAuthPasswordFactory;
+import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
+import org.apache.sshd.server.forward.RejectAllForwardingFilter;
+import org.apache.sshd.sftp.server.SftpSubsystemFactory;
+
+/**
+ * The SSH server kdump clients talk to: Apache MINA SSHD on the daemon's Netty event loops
+ * (the I/O factory is set explicitly, never discovered), public-key logins against vmcored's key
+ * store, an optional enrollment password, exec commands interpreted by {@link ExecCommandFactory},
+ * SFTP confined to the host's area. No shell, no keyboard-interactive, no forwarding.
+ */
+public final class SshReceiver implements AutoCloseable {
+
+    private final SshServer server;
+
+    /**
+     * @param group    the daemon's event-loop group (network I/O only)
+     * @param files    runs blocking file work of every session
+     */
+    public SshReceiver(EventLoopGroup group, Executor files, Path stateDir, SshSpool spool, SshOptions options,
+                       String bind, int port) throws IOException {
+        AuthorizedKeyStore keys = new AuthorizedKeyStore(stateDir);
+        server = SshServer.setUpDefaultServer();
+        server.setIoServiceFactoryFactory(new NettyIoServiceFactoryFactory(group));
+        server.setHost(bind);
+        server.setPort(port);
+        server.setKeyPairProvider(HostKeys.load(stateDir));
+        List<NamedFactory<Cipher>> ciphers = new ArrayList<>();
+        for (String c : options.ciphers()) {
+            ciphers.add(BuiltinCiphers.fromFactoryName(c));
+        }
+        server.setCipherFactories(ciphers);
+        List<UserAuthFactory> auth = new ArrayList<>();
+        auth.add(UserAuthPublicKeyFactory.INSTANCE);
+        server.setPublickeyAuthenticator(new KeyAuthenticator(keys));
+        if (options.enrollPassword() != null) {
+            auth.add(UserAuthPasswordFactory.INSTANCE);
+            server.setPasswordAuthenticator(new EnrollmentAuthenticator(options.enrollPassword()));
+        } else {
+            server.setPasswordAuthenticator(null);
+        }
+        server.setKeyboardInteractiveAuthenticator(null);
+        server.setGSSAuthenticator(null);
+        server.setHostBasedAuthenticator(null);
+        server.setUserAuthFactories(auth);
+        server.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
+        server.setShellFactory(null);
+        server.setCommandFactory(new ExecCommandFactory(spool, keys, files));
+        server.setFileSystemFactory(new HostFileSystemFactory(spool));
+        SftpSubsystemFactory sftp = new SftpSubsystemFactory.Builder()
+                .withFileSystemAccessor(new SpoolSftpAccessor(spool))
+                .build();
+        sftp.addSftpEventListener(SpoolSftpAccessor.CLOSE_TRACKER);
+        server.setSubsystemFactories(List.of(sftp));
+    }
+
+    public void start() throws IOException {
+        server.start();
+    }
+
+    /** The bound port (after start). */
+    public int port() {
+        SocketAddress a = server.getBoundAddresses().stream().findFirst().orElse(null);
+        return a instanceof InetSocketAddress inet ? inet.getPort() : server.getPort();
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.stop(true);
+    }
+}

@@ -1,0 +1,305 @@
+package io.vmcored.server.ssh.fs;
+
+import io.vmcored.protocol.rearrange.ContentKind;
+import io.vmcored.protocol.rearrange.IncompleteMarker;
+import io.vmcored.protocol.rearrange.StreamReceiver;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import org.slf4j.Logger;
+
+/**
+ * One host's area {@code <spool>/<host>/}: every file operation an SSH client can ask for.
+ * Paths come from {@link ClientPaths} (lexical, confined); on disk, links are never followed,
+ * so a symlink planted in the spool cannot lead out of it. Nothing here deletes a file.
+ *
+ * <p>Naming: a rearranged flattened stream drops a trailing {@code .flat} ({@code vmcore.flat}
+ * is stored as {@code vmcore}); looking up {@code X.flat} finds the stored {@code X}.
+ */
+public final class HostArea {
+
+    public static final String FLAT_SUFFIX = ".flat";
+    public static final String INCOMPLETE_SUFFIX = "-incomplete";
+    private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final SshSpool spool;
+    private final String host;
+    private final Path root;
+
+    HostArea(SshSpool spool, String host, Path root) {
+        this.spool = spool;
+        this.host = host;
+        this.root = root;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public SpoolPath map(String clientPath) {
+        return spool.paths().map(clientPath);
+    }
+
+    public String home() {
+        return spool.paths().home();
+    }
+
+    /** The real location; callers use it only with NOFOLLOW operations. */
+    public Path real(SpoolPath p) {
+        if (p.isRoot()) {
+            return root;
+        }
+        Path dir = root.resolve(p.dir());
+        return p.isFile() ? dir.resolve(p.file()) : dir;
+    }
+
+    public boolean isDirectory(SpoolPath p) {
+        return !p.isFile() && Files.isDirectory(real(p), NOFOLLOW) || p.isRoot();
+    }
+
+    /** The stored file for a client name, honouring the .flat rule; null if there is none. */
+    public Path existingFile(SpoolPath p) {
+        if (!p.isFile()) {
+            return null;
+        }
+        Path f = real(p);
+        if (Files.isRegularFile(f, NOFOLLOW)) {
+            return f;
+        }
+        if (p.file().endsWith(FLAT_SUFFIX) && p.file().length() > FLAT_SUFFIX.length()) {
+            Path stripped = f.resolveSibling(p.file().substring(0, p.file().length() - FLAT_SUFFIX.length()));
+            if (Files.isRegularFile(stripped, NOFOLLOW)) {
+                return stripped;
+            }
+        }
+        return null;
+    }
+
+    /** mkdir -p: the area itself always exists; a dump directory is created once. */
+    public void mkdirs(SpoolPath p) throws IOException {
+        if (p.isFile()) {
+            throw new IOException(p.clientPath() + ": too deep; vmcored keeps one directory per dump");
+        }
+        Files.createDirectories(root);
+        if (p.isDir()) {
+            Path d = real(p);
+            try {
+                Files.createDirectory(d);
+            } catch (FileAlreadyExistsException e) {
+                if (!Files.isDirectory(d, NOFOLLOW)) {
+                    throw new IOException(p.clientPath() + ": exists and is not a directory");
+                }
+            }
+        }
+    }
+
+    /** mktemp -d -p PARENT: a fresh empty directory; returns its client path. */
+    public String mktemp(SpoolPath parent) throws IOException {
+        if (!parent.isRoot()) {
+            throw new IOException(parent.clientPath() + ": vmcored creates temporary directories only in the base path");
+        }
+        Files.createDirectories(root);
+        for (int attempt = 0; attempt < 100; attempt++) {
+            String name = "tmp." + randomName(10);
+            try {
+                Files.createDirectory(root.resolve(name));
+                return parent.child(name).clientPath();
+            } catch (FileAlreadyExistsException e) {
+                // try another name
+            }
+        }
+        throw new IOException(parent.clientPath() + ": no free temporary name after 100 attempts");
+    }
+
+    /** rmdir: only an empty dump directory. */
+    public void rmdir(SpoolPath p) throws IOException {
+        if (!p.isDir()) {
+            throw new IOException(p.clientPath() + ": not a removable directory");
+        }
+        Path d = real(p);
+        if (!Files.isDirectory(d, NOFOLLOW)) {
+            throw new IOException(p.clientPath() + ": No such file or directory");
+        }
+        try {
+            Files.delete(d);
+        } catch (DirectoryNotEmptyException e) {
+            throw new IOException(p.clientPath() + ": Directory not empty");
+        }
+    }
+
+    /** Starts writing a file (truncating one of the same name). Creates its dump directory if missing. */
+    public Upload create(SpoolPath p) throws IOException {
+        if (!p.isFile()) {
+            throw new IOException(p.clientPath() + ": is a directory; files go into a dump directory <base>/<dir>/<file>");
+        }
+        mkdirs(new SpoolPath(p.dir(), null, p.clientPath()));
+        Path f = real(p);
+        if (Files.isSymbolicLink(f)) {
+            throw new IOException(p.clientPath() + ": is a symbolic link; refusing to write through it");
+        }
+        FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+        spool.takePending(f);
+        return new Upload(this, p, f, ch, spool.limits());
+    }
+
+    /** Writes a small text file at once (echo ... > FILE). */
+    public void writeText(SpoolPath p, byte[] text) throws IOException {
+        Upload u = create(p);
+        u.feed(ByteBuffer.wrap(text));
+        u.finish();
+    }
+
+    /**
+     * mv FROM TO (TO may be a directory). Renaming away from {@code *-incomplete} is what makes a
+     * RHEL/Debian dump complete; a rearranged stream renamed to {@code X.flat} is stored as {@code X}.
+     */
+    public SpoolPath rename(SpoolPath from, SpoolPath to) throws IOException {
+        Path src = existingFile(from);
+        if (src == null) {
+            throw new NoSuchFileException(from.clientPath() + ": No such file");
+        }
+        SpoolPath target = isDirectory(to) ? to.child(from.file()) : to;
+        if (!target.isFile()) {
+            throw new IOException(to.clientPath() + ": is not a file name inside a dump directory");
+        }
+        mkdirs(new SpoolPath(target.dir(), null, target.clientPath()));
+        String storedName = target.file();
+        if (storedName.endsWith(FLAT_SUFFIX) && storedName.length() > FLAT_SUFFIX.length() && !startsFlattened(src)) {
+            storedName = storedName.substring(0, storedName.length() - FLAT_SUFFIX.length());
+        }
+        Path dst = real(new SpoolPath(target.dir(), storedName, target.clientPath()));
+        if (Files.isSymbolicLink(dst) || Files.isDirectory(dst, NOFOLLOW)) {
+            throw new IOException(target.clientPath() + ": exists and is not a regular file");
+        }
+        if (!src.equals(dst)) {
+            try {
+                Files.move(src, dst, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(src, dst, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        StreamReceiver.Outcome outcome = spool.takePending(src);
+        boolean finalizing = src.getFileName().toString().endsWith(INCOMPLETE_SUFFIX) && !storedName.endsWith(INCOMPLETE_SUFFIX);
+        if (finalizing) {
+            if (outcome == null) {
+                outcome = outcomeFromHeader(dst);
+            }
+            boolean complete = outcome.complete();
+            logStored(target, storedName, outcome, complete);
+            if (isDump(outcome.kind())) {
+                spool.events().stored(host, dst.getParent(), storedName, outcome, complete);
+            }
+        } else if (outcome != null) {
+            spool.rememberPending(dst, outcome);
+        }
+        return new SpoolPath(target.dir(), storedName, target.clientPath());
+    }
+
+    public long freeKiB() throws IOException {
+        Files.createDirectories(root);
+        return store().getUsableSpace() / 1024;
+    }
+
+    public long totalKiB() throws IOException {
+        Files.createDirectories(root);
+        return store().getTotalSpace() / 1024;
+    }
+
+    private FileStore store() throws IOException {
+        return Files.getFileStore(root);
+    }
+
+    void announce(SpoolPath p, ContentKind kind) {
+        if (isDump(kind)) {
+            spool.events().receiving(host, real(p).getParent(), p.file(), kind);
+        }
+    }
+
+    /** Called once per upload when its input ended (EOF) or broke (connection lost). */
+    void uploadEnded(SpoolPath p, Path file, StreamReceiver.Outcome outcome, boolean eof) throws IOException {
+        String name = file.getFileName().toString();
+        if (eof && name.endsWith(INCOMPLETE_SUFFIX)) {
+            spool.rememberPending(file, outcome); // the client's mv decides
+            spool.log().debug("host={} file={} kind={} bytes={} waiting for mv", host, p.clientPath(), outcome.kind(), outcome.streamBytes());
+            return;
+        }
+        String stored = name;
+        if (eof && outcome.kind() == ContentKind.FLATTENED && name.endsWith(FLAT_SUFFIX) && name.length() > FLAT_SUFFIX.length()) {
+            stored = name.substring(0, name.length() - FLAT_SUFFIX.length());
+            Files.move(file, file.resolveSibling(stored), StandardCopyOption.REPLACE_EXISTING);
+        }
+        boolean complete = eof && outcome.complete();
+        logStored(p, stored, outcome, complete);
+        if (isDump(outcome.kind())) {
+            spool.events().stored(host, file.getParent(), stored, outcome, complete);
+        }
+    }
+
+    Logger log() {
+        return spool.log();
+    }
+
+    private void logStored(SpoolPath p, String stored, StreamReceiver.Outcome o, boolean complete) {
+        if (isDump(o.kind()) || !complete) {
+            spool.log().info("host={} dump={} file={} kind={} bytes={} outcome={}{}", host, p.dir(), stored, o.kind(),
+                    o.streamBytes(), complete ? "complete" : "incomplete", o.problem() == null ? "" : " problem=\"" + o.problem() + "\"");
+        }
+    }
+
+    static boolean isDump(ContentKind kind) {
+        return kind != null && kind != ContentKind.PLAIN;
+    }
+
+    /** After a restart the upload's outcome is gone: trust the header's incomplete flag. */
+    private static StreamReceiver.Outcome outcomeFromHeader(Path f) throws IOException {
+        ByteBuffer head = ByteBuffer.allocate(512);
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            while (head.hasRemaining() && ch.read(head) > 0) {
+                // fill the head
+            }
+            long size = ch.size();
+            head.flip();
+            ContentKind kind = ContentKind.sniff(head.duplicate());
+            boolean marked = false;
+            if (kind == ContentKind.KDUMP && head.limit() >= IncompleteMarker.KDUMP_STATUS_OFFSET + 4) {
+                marked = (head.order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(IncompleteMarker.KDUMP_STATUS_OFFSET)
+                        & IncompleteMarker.KDUMP_INCOMPLETE) != 0;
+            }
+            return new StreamReceiver.Outcome(kind, !marked && kind != ContentKind.FLATTENED, size, size, null,
+                    marked ? "header marked incomplete" : kind == ContentKind.FLATTENED ? "never rearranged" : null);
+        }
+    }
+
+    private static boolean startsFlattened(Path f) throws IOException {
+        ByteBuffer head = ByteBuffer.allocate(ContentKind.SNIFF_BYTES);
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            while (head.hasRemaining() && ch.read(head) > 0) {
+                // fill the head
+            }
+        }
+        head.flip();
+        return ContentKind.sniff(head) == ContentKind.FLATTENED;
+    }
+
+    private static String randomName(int n) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        StringBuilder b = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            b.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+        }
+        return b.toString();
+    }
+}
