@@ -144,13 +144,7 @@ public final class FlattenedDecoder {
             return;
         }
         header.flip();
-        if (!FlattenedFormat.hasSignature(header)) {
-            throw new FlattenedFormatException("not a flattened dump: signature is not \"makedumpfile\"", 0);
-        }
-        long type = header.getLong(FlattenedFormat.SIGNATURE_FIELD_SIZE);
-        if (type != FlattenedFormat.TYPE_FLATTENED) {
-            throw new FlattenedFormatException("unsupported flattened type " + type + ", expected 1", 16);
-        }
+        RecordHeaders.checkStart(header);
         committed = position;
         header.clear().limit(FlattenedFormat.RECORD_HEADER_SIZE);
         state = State.RECORD_HEADER;
@@ -165,22 +159,12 @@ public final class FlattenedDecoder {
         long size = header.getLong(8);
         header.clear().limit(FlattenedFormat.RECORD_HEADER_SIZE);
         long at = position - FlattenedFormat.RECORD_HEADER_SIZE;
-        if (offset == FlattenedFormat.END_MARKER && size == FlattenedFormat.END_MARKER) {
+        if (RecordHeaders.isEnd(offset, size)) {
             committed = position;
             state = State.ENDED;
             return;
         }
-        if (offset < 0) {
-            throw new FlattenedFormatException("record " + (records + 1) + " has negative offset " + offset, at);
-        }
-        if (size <= 0) {
-            throw new FlattenedFormatException("record " + (records + 1) + " at offset " + offset
-                    + " has invalid size " + size + ", expected > 0", at);
-        }
-        if (offset > limits.maxDumpSize() || size > limits.maxDumpSize() - offset) {
-            throw new FlattenedFormatException("record " + (records + 1) + " (offset " + offset + ", size " + size
-                    + ") ends beyond the maximum dump size " + limits.maxDumpSize(), at);
-        }
+        RecordHeaders.checkRecord(offset, size, limits, records + 1, at);
         recordOffset = offset;
         recordSize = size;
         payloadDone = 0;

@@ -1,6 +1,7 @@
 package io.vmcored.server.cli;
 
 import io.vmcored.protocol.flat.DecoderLimits;
+import io.vmcored.protocol.flat.FlattenedFileReader;
 import io.vmcored.protocol.flat.FlattenedDecoder;
 import io.vmcored.protocol.flat.FlattenedFormatException;
 import io.vmcored.protocol.flat.TrailingDataException;
@@ -56,32 +57,48 @@ public final class RearrangeCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         DecoderLimits limits = new DecoderLimits(maxDumpSize);
         try (StdinStream in = StdinStream.open()) {
+            if (in instanceof StdinStream.RegularFile file) {
+                if (file.wrapper() != ContentKind.FLATTENED) {
+                    return notFlattened(err, file.wrapper(), null);
+                }
+                try (FileChannel out = openOutput()) {
+                    DumpFileWriter writer = new DumpFileWriter(out);
+                    return finish(() -> new FlattenedFileReader(file.channel, file.start).walk(writer, limits),
+                            writer, err);
+                }
+            }
             ByteBuffer first = in.next();
             if (first == null) {
                 return fail(err, "standard input is empty: expected a flattened dump (makedumpfile -F)");
             }
             ContentKind kind = in.wrapper().isWrapped() ? ContentKind.sniff(first) : in.wrapper();
             if (kind != ContentKind.FLATTENED) {
-                return fail(err, "standard input is not a flattened dump (makedumpfile -F): it looks like "
-                        + describe(kind) + (in.wrapper().isWrapped() ? " inside " + describe(in.wrapper()) : ""));
+                return notFlattened(err, kind, in.wrapper().isWrapped() ? in.wrapper() : null);
             }
             try (FileChannel out = openOutput()) {
-                return rearrange(in, first, out, limits, err);
+                DumpFileWriter writer = new DumpFileWriter(out);
+                FlattenedDecoder decoder = new FlattenedDecoder(writer, limits);
+                return finish(() -> {
+                    for (ByteBuffer chunk = first; chunk != null; chunk = in.next()) {
+                        decoder.feed(chunk);
+                    }
+                    decoder.finish();
+                }, writer, err);
             }
         } catch (FileAlreadyExistsException e) {
             return fail(err, dumpFile + " already exists (use -f to overwrite)");
         }
     }
 
-    private int rearrange(StdinStream in, ByteBuffer first, FileChannel out, DecoderLimits limits, PrintWriter err)
-            throws IOException {
-        DumpFileWriter writer = new DumpFileWriter(out);
-        FlattenedDecoder decoder = new FlattenedDecoder(writer, limits);
+    /** The rearranging itself, by whichever path reads the input. */
+    private interface Job {
+        void run() throws IOException;
+    }
+
+    /** Runs the job and turns how it ended into the exit status and one line on stderr. */
+    private int finish(Job job, DumpFileWriter writer, PrintWriter err) throws IOException {
         try {
-            for (ByteBuffer chunk = first; chunk != null; chunk = in.next()) {
-                decoder.feed(chunk);
-            }
-            decoder.finish();
+            job.run();
         } catch (TruncatedStreamException e) {
             IncompleteMarker.Result marked = writer.markIncomplete();
             err.println("vmcored rearrange: incomplete dump: " + e.getMessage() + "; kept " + writer.extent()
@@ -95,6 +112,11 @@ public final class RearrangeCommand implements Callable<Integer> {
                     + " bytes in " + dumpFile + ", " + describe(marked));
         }
         return 0;
+    }
+
+    private static int notFlattened(PrintWriter err, ContentKind kind, ContentKind wrapper) {
+        return fail(err, "standard input is not a flattened dump (makedumpfile -F): it looks like "
+                + describe(kind) + (wrapper != null ? " inside " + describe(wrapper) : ""));
     }
 
     private FileChannel openOutput() throws IOException {

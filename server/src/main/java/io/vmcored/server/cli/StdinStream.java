@@ -22,14 +22,13 @@ import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 /**
  * Standard input as a sequence of buffers, unwrapped when it is gzip/bzip2/xz/lz4.
  *
- * <p>Why three paths: a regular file on stdin ({@code < STREAM}) is memory-mapped so
- * each byte is copied once (page cache to page cache) instead of twice; a pipe is
- * read into one reused direct buffer; a wrapped stream goes through its decompressor.
+ * <p>Why three paths: a regular file on stdin ({@code < STREAM}) is not read at all
+ * but walked in place ({@link RegularFile}), so payloads move with in-kernel copies;
+ * a pipe is read into one reused direct buffer; a wrapped stream goes through its
+ * decompressor.
  */
 abstract class StdinStream implements AutoCloseable {
 
-    /** 1 GiB mapping windows: few mappings, well under the 2 GiB buffer limit. */
-    private static final long MAP_WINDOW = 1L << 30;
     private static final int READ_BUFFER = 4 << 20;
 
     /** Next chunk of input, or null at EOF; valid until the next call. */
@@ -44,13 +43,15 @@ abstract class StdinStream implements AutoCloseable {
 
     static StdinStream open() throws IOException {
         FileChannel stdin = new FileInputStream(FileDescriptor.in).getChannel();
-        if (Files.isRegularFile(Path.of("/proc/self/fd/0"))) {
-            long size = stdin.size();
-            long start = stdin.position();
+        // position() would fail on a pipe: ask what stdin is first
+        boolean regular = Files.isRegularFile(Path.of("/proc/self/fd/0"));
+        long start = regular ? stdin.position() : 0;
+        long size = regular ? stdin.size() : 0;
+        if (size > start) {
             ByteBuffer head = stdin.map(FileChannel.MapMode.READ_ONLY, start, Math.min(size - start, 16));
             ContentKind kind = ContentKind.sniff(head);
             if (!kind.isWrapped()) {
-                return new Mapped(stdin, start, size, kind);
+                return new RegularFile(stdin, start, kind);
             }
         }
         // A pipe: the first read decides; its bytes are handed on either way.
@@ -81,28 +82,21 @@ abstract class StdinStream implements AutoCloseable {
         }
     }
 
-    private static final class Mapped extends StdinStream {
-        private final FileChannel ch;
-        private final long end;
+    /** Standard input is a regular file holding an unwrapped stream from {@code start}: walk it in place. */
+    static final class RegularFile extends StdinStream {
+        final FileChannel channel;
+        final long start;
         private final ContentKind kind;
-        private long pos;
 
-        Mapped(FileChannel ch, long start, long end, ContentKind kind) {
-            this.ch = ch;
-            this.pos = start;
-            this.end = end;
+        RegularFile(FileChannel channel, long start, ContentKind kind) {
+            this.channel = channel;
+            this.start = start;
             this.kind = kind;
         }
 
         @Override
-        ByteBuffer next() throws IOException {
-            if (pos >= end) {
-                return null;
-            }
-            long n = Math.min(MAP_WINDOW, end - pos);
-            ByteBuffer window = ch.map(FileChannel.MapMode.READ_ONLY, pos, n);
-            pos += n;
-            return window;
+        ByteBuffer next() {
+            throw new UnsupportedOperationException("a regular file is walked in place, not read");
         }
 
         @Override
