@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.vmcored.protocol.dmesg.KernelLog;
 import io.vmcored.protocol.dmesg.KernelLogResult;
+import io.vmcored.protocol.dmesg.PanicSummary;
+import io.vmcored.protocol.dmesg.PanicSummaryParser;
 import io.vmcored.protocol.dump.DumpInfo;
 import io.vmcored.protocol.dump.DumpInspector;
 import java.io.IOException;
@@ -57,10 +59,21 @@ public final class InspectCommand implements Callable<Integer> {
             return printLog(out);
         }
         DumpInfo info = DumpInspector.inspect(file);
+        PanicSummary crash = null;
+        String logProblem = null;
+        try {
+            crash = PanicSummaryParser.parse(KernelLog.extract(file).asString());
+        } catch (IOException e) {
+            logProblem = "kernel log unreadable: " + e.getMessage();
+        }
         if (json) {
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toMap(info)));
+            Map<String, Object> m = toMap(info);
+            m.put("crash", crash);
+            m.put("kernelLogProblem", logProblem);
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m));
         } else {
             out.print(InspectReport.render(file, info));
+            out.print(InspectReport.renderCrash(crash, logProblem));
         }
         out.flush();
         return 0;

@@ -1,5 +1,6 @@
 package io.vmcored.server.cli;
 
+import io.vmcored.protocol.dmesg.PanicSummary;
 import io.vmcored.protocol.dump.DumpInfo;
 import java.nio.file.Path;
 
@@ -34,6 +35,24 @@ final class InspectReport {
                 s.append("  - ").append(p).append('\n');
             }
         }
+        return s.toString();
+    }
+
+    /** The crash part of the report: what the kernel log says crashed. */
+    static String renderCrash(PanicSummary crash, String logProblem) {
+        StringBuilder s = new StringBuilder();
+        if (crash == null) {
+            line(s, "Crash", logProblem != null ? logProblem : "no panic, BUG or Oops in the kernel log");
+            return s.toString();
+        }
+        line(s, "Crash", crash.trigger());
+        if (crash.panicLine() != null && !crash.panicLine().equals(crash.trigger())) {
+            line(s, "Panic", crash.panicLine());
+        }
+        line(s, "Uptime", crash.uptime() == null ? null : crash.uptime() + " s");
+        line(s, "Faulting func", crash.faultingFunction());
+        line(s, "Call trace", String.join(" < ", crash.topFrames()));
+        line(s, "Signature", crash.signature());
         return s.toString();
     }
 

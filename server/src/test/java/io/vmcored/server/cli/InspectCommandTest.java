@@ -35,6 +35,8 @@ class InspectCommandTest {
         assertTrue(r.stdout().contains("Compression:    zlib"), r.stdout());
         assertTrue(r.stdout().contains("Dump level:     31"), r.stdout());
         assertTrue(r.stdout().contains("Problems:       none"), r.stdout());
+        assertTrue(r.stdout().contains("Crash:          Kernel panic - not syncing: sysrq triggered crash"), r.stdout());
+        assertTrue(r.stdout().contains("Faulting func:  sysrq_handle_crash"), r.stdout());
     }
 
     @Test
@@ -49,6 +51,8 @@ class InspectCommandTest {
         assertEquals(j.get("kernelRelease").asText(), j.get("vmcoreinfo").get("OSRELEASE").asText());
         assertFalse(j.get("incomplete").asBoolean());
         assertTrue(j.get("storedPages").asLong() > 0);
+        assertEquals("sysrq_handle_crash", j.get("crash").get("faultingFunction").asText());
+        assertEquals(16, j.get("crash").get("signature").asText().length());
     }
 
     @ParameterizedTest
