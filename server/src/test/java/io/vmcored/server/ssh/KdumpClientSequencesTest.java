@@ -61,7 +61,7 @@ class KdumpClientSequencesTest {
         assertFalse(Files.exists(stored.resolve("vmcore-incomplete")), "the -incomplete name must be gone after mv");
         assertArrayEquals(Files.readAllBytes(dmesg), Files.readAllBytes(stored.resolve("vmcore-dmesg.txt")));
         assertEquals("kdump: saving vmcore complete\n", Files.readString(stored.resolve("kexec-dmesg.log")));
-        SshTestServer.Stored ev = server.awaitStored("vmcore");
+        SshTestServer.Stored ev = server.awaitStored("192.168.122.10-2024-05-01-10:11:12", "vmcore");
         assertTrue(ev.complete(), "mv from vmcore-incomplete after a full stream: complete, got " + ev);
         assertEquals(ContentKind.FLATTENED, ev.outcome().kind());
         assertEquals("web01", ev.host());
@@ -113,7 +113,7 @@ class KdumpClientSequencesTest {
         Path stored = server.spool.resolve("web01/10.0.0.7-202405011011");
         assertArrayEquals(Files.readAllBytes(oracle), Files.readAllBytes(stored.resolve("dump.202405011011")));
         assertArrayEquals(Files.readAllBytes(dmesg), Files.readAllBytes(stored.resolve("dmesg.202405011011")));
-        assertTrue(server.awaitStored("dump.202405011011").complete());
+        assertTrue(server.awaitStored("10.0.0.7-202405011011", "dump.202405011011").complete());
     }
 
     @Test
@@ -130,7 +130,7 @@ class KdumpClientSequencesTest {
         Path stored = server.spool.resolve("web01/suse15-2024-05-01-10-11");
         assertArrayEquals(Files.readAllBytes(oracle), Files.readAllBytes(stored.resolve("vmcore")));
         assertEquals("Kernel crashdump\nstatus: complete\n", Files.readString(stored.resolve("README.txt")));
-        assertTrue(server.awaitStored("vmcore").complete(), "cat > vmcore with EOF + exit 0 is complete");
+        assertTrue(server.awaitStored("suse15-2024-05-01-10-11", "vmcore").complete(), "cat > vmcore with EOF + exit 0 is complete");
     }
 
     @Test

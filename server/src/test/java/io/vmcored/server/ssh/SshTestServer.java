@@ -83,18 +83,18 @@ final class SshTestServer implements AutoCloseable {
         return "[127.0.0.1]:" + port() + " " + PublicKeyEntry.toString(kp.getPublic());
     }
 
-    /** Waits (bounded) until a stored event for {@code file} arrived. */
-    Stored awaitStored(String file) throws InterruptedException {
+    /** Waits (bounded) until a stored event for {@code dumpDir}/{@code file} arrived. */
+    Stored awaitStored(String dumpDir, String file) throws InterruptedException {
         Instant end = Instant.now().plus(Duration.ofSeconds(30));
         while (Instant.now().isBefore(end)) {
             for (Stored s : stored) {
-                if (s.file().equals(file)) {
+                if (s.file().equals(file) && s.dir().getFileName().toString().equals(dumpDir)) {
                     return s;
                 }
             }
             Thread.sleep(20);
         }
-        throw new AssertionError("no stored event for " + file + " within 30 s; got " + stored);
+        throw new AssertionError("no stored event for " + dumpDir + "/" + file + " within 30 s; got " + stored);
     }
 
     @Override

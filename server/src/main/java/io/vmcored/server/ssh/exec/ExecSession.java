@@ -27,6 +27,8 @@ import org.apache.sshd.server.command.Command;
  */
 final class ExecSession implements Command, ChannelSessionAware, ChannelDataReceiver {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.vmcored.ssh");
+
     private final List<SimpleCommand> commands;
     private final Builtins builtins;
     private final SerialExecutor worker;
@@ -80,12 +82,12 @@ final class ExecSession implements Command, ChannelSessionAware, ChannelDataRece
     @Override
     public void start(ChannelSession session, Environment env) {
         ctx = builtins.context(session.getSession(), out, err);
-        worker.execute(this::runChain);
+        worker.execute(guarded(this::runChain));
     }
 
     @Override
     public void destroy(ChannelSession session) {
-        worker.execute(() -> lost("connection closed"));
+        worker.execute(guarded(() -> lost("connection closed")));
     }
 
     /** I/O thread: copy, queue, keep the window closed until written. */
@@ -93,7 +95,7 @@ final class ExecSession implements Command, ChannelSessionAware, ChannelDataRece
     public int data(ChannelSession session, byte[] buf, int start, int len) {
         byte[] copy = new byte[len];
         System.arraycopy(buf, start, copy, 0, len);
-        worker.execute(() -> onData(copy));
+        worker.execute(guarded(() -> onData(copy)));
         return 0;
     }
 
@@ -101,10 +103,31 @@ final class ExecSession implements Command, ChannelSessionAware, ChannelDataRece
     @Override
     public void close() {
         if (channel != null && channel.isEofSignalled()) {
-            worker.execute(this::onEof);
+            worker.execute(guarded(this::onEof));
         } else {
-            worker.execute(() -> lost("connection lost before end of input"));
+            worker.execute(guarded(() -> lost("connection lost before end of input")));
         }
+    }
+
+    /** A bug in a command must not leave the client hanging: report it, exit 1. */
+    private Runnable guarded(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                LOG.warn("host={} command \"{}\" failed unexpectedly: {}", ctx == null ? "?" : ctx.identity.host(),
+                        commands.get(Math.max(0, next - 1)), e.toString());
+                if (input != null) {
+                    InputConsumer broken = input;
+                    input = null;
+                    broken.abort("internal error: " + e);
+                }
+                if (ctx != null) {
+                    ctx.error(commands.get(Math.max(0, next - 1)).name(), "internal error: " + e);
+                }
+                finish(1);
+            }
+        };
     }
 
     private void runChain() {

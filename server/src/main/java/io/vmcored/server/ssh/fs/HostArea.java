@@ -62,6 +62,10 @@ public final class HostArea {
             return root;
         }
         Path dir = root.resolve(p.dir());
+        if (Files.isSymbolicLink(dir)) {
+            // NOFOLLOW only guards the last component: a linked dump directory is refused outright
+            throw new IllegalArgumentException(p.clientPath() + ": '" + p.dir() + "' is a symbolic link; vmcored never follows links");
+        }
         return p.isFile() ? dir.resolve(p.file()) : dir;
     }
 
@@ -149,7 +153,7 @@ public final class HostArea {
         if (Files.isSymbolicLink(f)) {
             throw new IOException(p.clientPath() + ": is a symbolic link; refusing to write through it");
         }
-        FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ,
                 StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS);
         spool.takePending(f);
         return new Upload(this, p, f, ch, spool.limits());

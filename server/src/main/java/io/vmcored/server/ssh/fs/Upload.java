@@ -78,7 +78,7 @@ public final class Upload {
                 channel.close();
             }
             area.uploadEnded(path, file, outcome, false);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             area.log().warn("host={} file={} outcome=incomplete problem=\"{}\" (marking failed: {})",
                     area.host(), path.clientPath(), why, e.getMessage());
         }

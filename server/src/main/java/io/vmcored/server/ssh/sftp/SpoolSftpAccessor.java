@@ -75,6 +75,12 @@ public final class SpoolSftpAccessor implements SftpFileSystemAccessor {
         if (!options.contains(StandardOpenOption.WRITE) && !options.contains(StandardOpenOption.APPEND)) {
             return SftpFileSystemAccessor.seekableByteChannelNoLinkFollow(file, options, attrs);
         }
+        if (!options.contains(StandardOpenOption.CREATE) && !options.contains(StandardOpenOption.CREATE_NEW)
+                && !options.contains(StandardOpenOption.TRUNCATE_EXISTING) && !options.contains(StandardOpenOption.APPEND)) {
+            // MINA opens the file like this to apply a "size" attribute (FSETSTAT after an upload):
+            // the stored size is vmcored's business, so the request is accepted and ignored
+            return new IgnoredSizeChannel();
+        }
         if (options.contains(StandardOpenOption.APPEND) || options.contains(StandardOpenOption.READ)) {
             throw new AccessDeniedException(file.toString(), null, "vmcored stores new files only (no append, no read-write)");
         }
