@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             RearrangeCommand.class,
             InspectCommand.class,
+            ServeCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -1,0 +1,269 @@
+package io.vmcored.server.catalog;
+
+import io.vmcored.protocol.flat.DecoderLimits;
+import io.vmcored.protocol.rearrange.ContentKind;
+import io.vmcored.protocol.rearrange.StreamReceiver.Outcome;
+import io.vmcored.server.storage.Manifest;
+import io.vmcored.server.storage.Manifest.FileEntry;
+import io.vmcored.server.storage.ManifestIo;
+import io.vmcored.server.storage.ResumePoint;
+import io.vmcored.server.storage.SpoolLayout;
+import io.vmcored.server.storage.UploadWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One dump directory and its manifest. Every change is written to {@code manifest.json}
+ * at once (atomically), so the directory always tells the truth after a crash. Methods
+ * that touch the disk block: call them off the event loop. Thread-safe.
+ */
+public final class DumpRecord {
+
+    private static final Logger LOG = LoggerFactory.getLogger("vmcored.dumps");
+
+    private final DumpCatalog catalog;
+    private final Path dir;
+    private final Manifest m;
+    private int activeUploads;
+
+    DumpRecord(DumpCatalog catalog, Path dir, Manifest manifest) {
+        this.catalog = catalog;
+        this.dir = dir;
+        this.m = manifest;
+    }
+
+    public String id() {
+        return m.id;
+    }
+
+    public String host() {
+        return m.host;
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    public synchronized DumpState state() {
+        return m.state;
+    }
+
+    public synchronized String clientId() {
+        return m.clientId;
+    }
+
+    /** A copy of the manifest, safe to serialize or inspect. */
+    public synchronized Manifest snapshot() {
+        return ManifestIo.json().convertValue(m, Manifest.class);
+    }
+
+    /** True while a file of this dump is being written: retention never deletes it. */
+    public synchronized boolean inFlight() {
+        return activeUploads > 0 || m.state == DumpState.RECEIVING;
+    }
+
+    /** The path of a client-chosen file name inside this dump's directory (checked: no '/', no dot files). */
+    public Path fileFor(String name) {
+        return dir.resolve(SpoolLayout.checkName("file name", name));
+    }
+
+    /** Starts a new upload of {@code name} (truncating an earlier one of that name). */
+    public FileUpload upload(String name, String transport) throws IOException {
+        Path file = fileFor(name);
+        UploadWriter w = UploadWriter.create(file, limits());
+        begin(name, transport, false);
+        return new FileUpload(this, name, transport, w, catalog.observer());
+    }
+
+    /** Where {@code name} can be resumed, or null if it cannot (nothing committed, finished, unknown). */
+    public synchronized ResumePoint resumePoint(String name) {
+        FileEntry e = m.files.get(name);
+        if (e == null || e.resumeFrom == null || e.resumeHash == null || e.state == DumpState.COMPLETE
+                || e.contentKind == null) {
+            return null;
+        }
+        ResumePoint p = new ResumePoint(e.committedBytes, e.resumeFrom, ResumePoint.parseHash(e.resumeHash));
+        return UploadWriter.canResume(ContentKind.valueOf(e.contentKind), p) ? p : null;
+    }
+
+    /** Continues {@code name} at its {@link #resumePoint}; the sender starts at {@code point.from()}. */
+    public FileUpload resume(String name, String transport) throws IOException {
+        ResumePoint p = resumePoint(name);
+        if (p == null) {
+            throw new IllegalStateException("file " + name + " of dump " + id() + " has no resumable committed part");
+        }
+        ContentKind kind;
+        synchronized (this) {
+            kind = ContentKind.valueOf(m.files.get(name).contentKind);
+            m.resumes++;
+        }
+        String mark;
+        synchronized (this) {
+            mark = m.files.get(name).incompleteMark;
+        }
+        UploadWriter w = UploadWriter.resume(fileFor(name), kind, p, limits());
+        if (mark != null) {
+            HeaderFlags.clear(fileFor(name), mark);
+        }
+        begin(name, transport, true);
+        return new FileUpload(this, name, transport, w, catalog.observer());
+    }
+
+    /** Names the main dump file (the one whose outcome decides the dump's state). */
+    public synchronized void setDumpFile(String name) throws IOException {
+        m.dumpFile = SpoolLayout.checkName("file name", name);
+        save();
+    }
+
+    /** Follows a client's rename (SSH {@code mv vmcore-incomplete vmcore.flat}); the manifest keeps the entry. */
+    public synchronized void renameFile(String from, String to) throws IOException {
+        Files.move(fileFor(from), fileFor(to), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        FileEntry e = m.files.remove(from);
+        if (e != null) {
+            m.files.put(to, e);
+        }
+        if (from.equals(m.dumpFile)) {
+            m.dumpFile = to;
+        }
+        save();
+    }
+
+    /** Ends the dump: complete if its dump file arrived whole, otherwise incomplete (with that file's problem). */
+    public synchronized DumpState complete() throws IOException {
+        FileEntry main = m.dumpFile == null ? null : m.files.get(m.dumpFile);
+        if (main != null && main.state == DumpState.COMPLETE) {
+            return finish(DumpState.COMPLETE, null);
+        }
+        boolean dmesgOnly = m.steer != null && "dmesg".equals(m.steer.get("mode"));
+        if (main == null && dmesgOnly && m.files.values().stream().anyMatch(f -> f.state == DumpState.COMPLETE)) {
+            return finish(DumpState.COMPLETE, null);
+        }
+        String why = main == null ? "no dump file was received" : main.problem;
+        return finish(DumpState.INCOMPLETE, why == null ? "dump file incomplete" : why);
+    }
+
+    /** Ends the dump as incomplete: what arrived stays. */
+    public synchronized DumpState fail(String reason) throws IOException {
+        return finish(DumpState.INCOMPLETE, reason);
+    }
+
+    /** Ends the dump as rejected (nothing usable was accepted). */
+    public synchronized DumpState reject(String reason) throws IOException {
+        return finish(DumpState.REJECTED, reason);
+    }
+
+    /** Restart recovery: a dump that was receiving when the server died; its files stay resumable. */
+    synchronized void recover() throws IOException {
+        for (Map.Entry<String, FileEntry> f : m.files.entrySet()) {
+            FileEntry e = f.getValue();
+            if (e.state == DumpState.RECEIVING) {
+                e.state = DumpState.INCOMPLETE;
+                e.problem = "server stopped while the file was being received";
+                e.fileSize = sizeOf(f.getKey());
+                if ("FLATTENED".equals(e.contentKind)) {
+                    e.incompleteMark = HeaderFlags.mark(fileFor(f.getKey()));
+                }
+            }
+        }
+        finish(DumpState.INCOMPLETE, "server stopped while the dump was being received");
+    }
+
+    /** Records the sender steering (issue 5) in the manifest. */
+    public synchronized void update(Consumer<Manifest> change) throws IOException {
+        change.accept(m);
+        save();
+    }
+
+    synchronized void checkpoint(String name, UploadWriter w) throws IOException {
+        FileEntry e = entry(name);
+        e.contentKind = w.kind() == null ? null : w.kind().name();
+        e.streamBytes = w.streamBytes();
+        e.committedBytes = w.committed();
+        setResume(e, w.resumePoint());
+        save();
+    }
+
+    synchronized DumpState fileEnded(String name, Outcome o, ResumePoint p, long millis) throws IOException {
+        activeUploads--;
+        FileEntry e = entry(name);
+        e.contentKind = o.kind() == null ? e.contentKind : o.kind().name();
+        e.state = o.complete() ? DumpState.COMPLETE : DumpState.INCOMPLETE;
+        e.streamBytes = o.streamBytes();
+        e.committedBytes = o.complete() ? o.streamBytes() : Math.max(e.committedBytes, p == null ? 0 : p.committed());
+        e.fileSize = o.fileSize() >= 0 ? o.fileSize() : sizeOf(name);
+        e.problem = o.problem();
+        e.incompleteMark = o.marked() == null ? null : o.marked().name();
+        e.finished = Instant.now().toString();
+        e.transferMillis += millis;
+        setResume(e, o.complete() ? null : p);
+        if (o.complete()) {
+            e.checksum = Checksums.xxh64(fileFor(name));
+            if (name.equals(m.dumpFile)) {
+                m.inspect = DumpInspector.inspect(fileFor(name));
+            }
+        }
+        save();
+        return e.state;
+    }
+
+    private void begin(String name, String transport, boolean resumed) throws IOException {
+        synchronized (this) {
+            activeUploads++;
+            FileEntry e = entry(name);
+            e.state = DumpState.RECEIVING;
+            e.started = e.started == null ? Instant.now().toString() : e.started;
+            m.state = DumpState.RECEIVING;
+            m.problem = null;
+            m.finished = null;
+            save();
+        }
+        catalog.observer().started(transport, resumed);
+    }
+
+    private DumpState finish(DumpState state, String problem) throws IOException {
+        m.state = state;
+        m.problem = problem;
+        m.finished = Instant.now().toString();
+        save();
+        long size = m.files.values().stream().mapToLong(f -> f.fileSize).sum();
+        LOG.info("dump {} host={} id={} transport={} outcome={} size={}{}", m.dumpFile == null ? "-" : m.dumpFile,
+                m.host, m.id, m.transport, state.wire(), size, problem == null ? "" : " problem=\"" + problem + "\"");
+        return state;
+    }
+
+    private FileEntry entry(String name) {
+        return m.files.computeIfAbsent(SpoolLayout.checkName("file name", name), n -> new FileEntry());
+    }
+
+    private static void setResume(FileEntry e, ResumePoint p) {
+        e.resumeFrom = p == null ? null : p.from();
+        e.resumeHash = p == null ? null : p.hashHex();
+        if (p != null) {
+            e.committedBytes = p.committed();
+        }
+    }
+
+    private long sizeOf(String name) {
+        try {
+            return Files.size(fileFor(name));
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private DecoderLimits limits() {
+        return catalog.limits();
+    }
+
+    private void save() throws IOException {
+        m.updated = Instant.now().toString();
+        ManifestIo.write(dir, m);
+    }
+}

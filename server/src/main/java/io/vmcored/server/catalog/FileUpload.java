@@ -1,0 +1,103 @@
+package io.vmcored.server.catalog;
+
+import io.vmcored.protocol.rearrange.StreamReceiver.Outcome;
+import io.vmcored.server.storage.ResumePoint;
+import io.vmcored.server.storage.UploadWriter;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * One file being uploaded into a {@link DumpRecord}: the transports' whole storage API.
+ * Blocking: call from the file executor (or an SSH worker thread), never an event loop.
+ * Exactly one of {@link #finish()} / {@link #abort(String)} ends it; both record the
+ * outcome in the manifest and the metrics, and close the file.
+ */
+public final class FileUpload {
+
+    /** Checkpoint the manifest (committed offset, resume hash) at most this often. */
+    private static final long CHECKPOINT_MILLIS = 5_000;
+
+    private final DumpRecord record;
+    private final String name;
+    private final String transport;
+    private final UploadWriter writer;
+    private final UploadObserver observer;
+    private final long startNanos = System.nanoTime();
+    private long lastCheckpoint = System.currentTimeMillis();
+    private boolean ended;
+
+    FileUpload(DumpRecord record, String name, String transport, UploadWriter writer, UploadObserver observer) {
+        this.record = record;
+        this.name = name;
+        this.transport = transport;
+        this.writer = writer;
+        this.observer = observer;
+    }
+
+    public void feed(ByteBuffer buf) throws IOException {
+        int n = buf.remaining();
+        writer.feed(buf);
+        observer.bytes(transport, n);
+        long now = System.currentTimeMillis();
+        if (now - lastCheckpoint >= CHECKPOINT_MILLIS) {
+            lastCheckpoint = now;
+            writer.sync();
+            record.checkpoint(name, writer);
+        }
+    }
+
+    /** Stream bytes committed so far (what a resumed sender may skip). */
+    public long committed() {
+        return writer.committed();
+    }
+
+    public long streamBytes() {
+        return writer.streamBytes();
+    }
+
+    public ResumePoint resumePoint() {
+        return writer.resumePoint();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public DumpRecord record() {
+        return record;
+    }
+
+    public Outcome finish() throws IOException {
+        return end(null);
+    }
+
+    /** The stream broke ({@code problem} says how): keeps what arrived, marked incomplete. */
+    public Outcome abort(String problem) throws IOException {
+        return end(problem == null ? "aborted" : problem);
+    }
+
+    private Outcome end(String problem) throws IOException {
+        if (ended) {
+            throw new IllegalStateException("upload of " + name + " in " + record.id() + " already ended");
+        }
+        ended = true;
+        Outcome o;
+        try {
+            o = problem == null ? writer.finish() : writer.abort(problem);
+        } catch (IOException | RuntimeException e) {
+            // e.g. the disk filled up while finishing: still record what is there, never lose it silently
+            String why = (problem == null ? "" : problem + "; ") + "storing failed: " + e.getMessage();
+            o = new Outcome(writer.kind(), false, writer.streamBytes(), -1, null, why);
+        } finally {
+            try {
+                writer.close();
+            } catch (IOException e) {
+                // closing a file we already tried to force: nothing more to save
+            }
+        }
+        long millis = (System.nanoTime() - startNanos) / 1_000_000;
+        DumpState state = record.fileEnded(name, o, writer.resumePoint(), millis);
+        observer.finished(transport, state, o, millis);
+        return o;
+    }
+}

@@ -1,0 +1,112 @@
+package io.vmcored.server.cli;
+
+import io.vmcored.server.config.ServerConfig;
+import io.vmcored.server.server.VmcoredServer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code vmcored serve}: runs the daemon until SIGTERM/SIGINT. Works with no config file
+ * (loopback, ports 5555/8080/2222, spool ./var/spool); {@code --config FILE} and the
+ * options below override, in that order. Keys: docs/server.md.
+ */
+@Command(name = "serve", description = {
+    "Run the collector: TCP ingest, HTTP API and metrics, SSH receiver.",
+    "Defaults need no config file: bind 127.0.0.1, spool ./var/spool."})
+public final class ServeCommand implements Callable<Integer> {
+
+    /** Adds listeners (the SSH receiver) to a server before it starts; set by the SSH component. */
+    public interface Extension {
+        void extend(VmcoredServer server, ServerConfig config) throws Exception;
+    }
+
+    private static final List<Extension> EXTENSIONS = new ArrayList<>();
+
+    /** Registers an extension applied to every {@code serve} (call from a static initializer or Main). */
+    public static synchronized void register(Extension e) {
+        EXTENSIONS.add(e);
+    }
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Java properties file (keys: docs/server.md).")
+    Path config;
+
+    @Option(names = "--bind", paramLabel = "ADDR", description = "Address of all listeners (default 127.0.0.1).")
+    String bind;
+
+    @Option(names = "--ingest-port", paramLabel = "N", description = "Raw TCP ingest port (default 5555, -1 off).")
+    Integer ingestPort;
+
+    @Option(names = "--http-port", paramLabel = "N", description = "HTTP API port (default 8080, -1 off).")
+    Integer httpPort;
+
+    @Option(names = "--ssh-port", paramLabel = "N", description = "SSH receiver port (default 2222, -1 off).")
+    Integer sshPort;
+
+    @Option(names = "--spool", paramLabel = "DIR", description = "Dump spool directory (default ./var/spool).")
+    Path spool;
+
+    @Option(names = "--state", paramLabel = "DIR", description = "State directory: keys, tokens (default ./var/state).")
+    Path state;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any config key, e.g. --set spool.min-free=2G.")
+    List<String> sets = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        ServerConfig cfg = build();
+        VmcoredServer server = new VmcoredServer(cfg);
+        List<Extension> extensions;
+        synchronized (ServeCommand.class) {
+            extensions = List.copyOf(EXTENSIONS);
+        }
+        for (Extension e : extensions) {
+            e.extend(server, cfg);
+        }
+        server.start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "vmcored-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    ServerConfig build() throws Exception {
+        ServerConfig cfg = new ServerConfig();
+        if (config != null) {
+            cfg.load(config);
+        }
+        if (bind != null) {
+            cfg.bind = bind;
+        }
+        if (ingestPort != null) {
+            cfg.ingestPort = ingestPort;
+        }
+        if (httpPort != null) {
+            cfg.httpPort = httpPort;
+        }
+        if (sshPort != null) {
+            cfg.ssh.port(sshPort);
+        }
+        if (spool != null) {
+            cfg.spoolDir = spool;
+        }
+        if (state != null) {
+            cfg.stateDir = state;
+        }
+        for (String kv : sets) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--set \"" + kv + "\": expected KEY=VALUE");
+            }
+            cfg.set(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        return cfg.validate();
+    }
+}

@@ -1,0 +1,193 @@
+package io.vmcored.server.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * Everything {@code vmcored serve} needs, with embedded defaults that work with no config
+ * file at all (loopback, unprivileged ports, spool under {@code ./var}).
+ *
+ * <p>File format: Java properties; the keys are listed in docs/server.md. Sizes take
+ * K/M/G/T suffixes, durations s/m/h/d. {@link #set(String, String)} applies one key (the
+ * loader and {@code --set key=value} both use it), {@link #validate()} reports all
+ * mistakes at once, naming the key, the value and the expectation.
+ */
+public final class ServerConfig {
+
+    public String bind = "127.0.0.1";
+    public int ingestPort = 5555;
+    public int httpPort = 8080;
+    public Path spoolDir = Path.of("var", "spool");
+    public Path stateDir = Path.of("var", "state");
+
+    /** Below this many free bytes in the spool file system new uploads are refused and running ones stopped. */
+    public long minFreeBytes = 1L << 30;
+    /** Retention: 0 disables each rule. */
+    public Duration retentionMaxAge = Duration.ZERO;
+    public int retentionMaxPerHost = 0;
+    public long retentionMaxTotalBytes = 0;
+    public Duration retentionInterval = Duration.ofMinutes(10);
+
+    /** Steering (issue 5): below this free space the handshake asks agents for the kernel log only; 0 = never. */
+    public long steerDmesgOnlyBelow = 0;
+    /** Steering: with this many dumps of a host already stored, ask for the given level/compression; 0 = never. */
+    public int steerHostDumps = 0;
+    public int steerLevel = 31;
+    public String steerCompress = "";
+
+    public long maxDumpSize = 16L << 40;
+    public Duration idleTimeout = Duration.ofMinutes(5);
+    public Duration handshakeTimeout = Duration.ofSeconds(30);
+    /** Bytes a connection may have queued for the disk before it stops reading. */
+    public int connectionBufferBytes = 4 << 20;
+    public int maxConnections = 1024;
+    public int ioThreads = 0;
+    public int fileThreads = 8;
+    public int fileQueue = 4096;
+
+    public String operatorToken = "";
+    /** host name -> token that may upload (only) that host's dumps. */
+    public final Map<String, String> hostTokens = new TreeMap<>();
+
+    public Path tlsCert;
+    public Path tlsKey;
+    public boolean tlsIngest = false;
+    public boolean tlsHttp = true;
+
+    public final SshSettings ssh = new SshSettings();
+
+    /** Reads a properties file over the current values. */
+    public ServerConfig load(Path file) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        }
+        for (String key : new TreeMap<>(p).keySet().toArray(String[]::new)) {
+            set(key, p.getProperty(key));
+        }
+        return this;
+    }
+
+    /** Applies one {@code key=value}; unknown keys are an error so typos do not pass silently. */
+    public ServerConfig set(String key, String value) {
+        String v = value.trim();
+        switch (key) {
+            case "bind" -> bind = v;
+            case "ingest.port" -> ingestPort = Sizes.integer(key, v);
+            case "http.port" -> httpPort = Sizes.integer(key, v);
+            case "ssh.port" -> ssh.port(Sizes.integer(key, v));
+            case "spool.dir" -> spoolDir = Path.of(v);
+            case "state.dir" -> stateDir = Path.of(v);
+            case "spool.min-free" -> minFreeBytes = Sizes.bytes(key, v);
+            case "retention.max-age" -> retentionMaxAge = Sizes.duration(key, v);
+            case "retention.max-per-host" -> retentionMaxPerHost = Sizes.integer(key, v);
+            case "retention.max-total" -> retentionMaxTotalBytes = Sizes.bytes(key, v);
+            case "retention.interval" -> retentionInterval = Sizes.duration(key, v);
+            case "steer.dmesg-only-below" -> steerDmesgOnlyBelow = Sizes.bytes(key, v);
+            case "steer.host-dumps" -> steerHostDumps = Sizes.integer(key, v);
+            case "steer.level" -> steerLevel = Sizes.integer(key, v);
+            case "steer.compress" -> steerCompress = v;
+            case "limits.max-dump-size" -> maxDumpSize = Sizes.bytes(key, v);
+            case "limits.idle-timeout" -> idleTimeout = Sizes.duration(key, v);
+            case "limits.handshake-timeout" -> handshakeTimeout = Sizes.duration(key, v);
+            case "limits.connection-buffer" -> connectionBufferBytes = (int) Math.min(Integer.MAX_VALUE, Sizes.bytes(key, v));
+            case "limits.max-connections" -> maxConnections = Sizes.integer(key, v);
+            case "threads.io" -> ioThreads = Sizes.integer(key, v);
+            case "threads.file" -> fileThreads = Sizes.integer(key, v);
+            case "threads.file-queue" -> fileQueue = Sizes.integer(key, v);
+            case "auth.operator-token" -> operatorToken = v;
+            case "tls.cert" -> tlsCert = v.isEmpty() ? null : Path.of(v);
+            case "tls.key" -> tlsKey = v.isEmpty() ? null : Path.of(v);
+            case "tls.ingest" -> tlsIngest = Boolean.parseBoolean(v);
+            case "tls.http" -> tlsHttp = Boolean.parseBoolean(v);
+            default -> {
+                if (key.startsWith("auth.host-token.") && key.length() > "auth.host-token.".length()) {
+                    hostTokens.put(key.substring("auth.host-token.".length()), v);
+                } else if (key.startsWith("ssh.") && key.length() > 4) {
+                    ssh.options().put(key.substring(4), v);
+                } else {
+                    throw new IllegalArgumentException("unknown configuration key \"" + key + "\" (see docs/server.md)");
+                }
+            }
+        }
+        return this;
+    }
+
+    /** Throws one IllegalArgumentException naming every wrong value and what was expected. */
+    public ServerConfig validate() {
+        Problems p = new Problems();
+        try {
+            InetAddress.getByName(bind);
+        } catch (UnknownHostException e) {
+            p.add("bind = \"" + bind + "\": expected an IP address or resolvable name");
+        }
+        p.port("ingest.port", ingestPort);
+        p.port("http.port", httpPort);
+        ssh.validate(p);
+        p.atLeast("spool.min-free", minFreeBytes, 0);
+        p.atLeast("retention.max-per-host", retentionMaxPerHost, 0);
+        p.atLeast("retention.max-total", retentionMaxTotalBytes, 0);
+        if (retentionMaxAge.isNegative()) {
+            p.add("retention.max-age = " + retentionMaxAge + ": expected >= 0 (0 = keep forever)");
+        }
+        if (retentionInterval.toSeconds() < 1) {
+            p.add("retention.interval = " + retentionInterval + ": expected at least 1s");
+        }
+        p.between("steer.level", steerLevel, 0, 31);
+        if (!steerCompress.isEmpty() && !steerCompress.matches("zlib|lzo|none")) {
+            p.add("steer.compress = \"" + steerCompress + "\": expected zlib, lzo or none");
+        }
+        p.atLeast("limits.max-dump-size", maxDumpSize, 1);
+        p.atLeast("limits.connection-buffer", connectionBufferBytes, 64 << 10);
+        p.between("limits.max-connections", maxConnections, 1, 1_000_000);
+        if (idleTimeout.toMillis() < 100 || handshakeTimeout.toMillis() < 100) {
+            p.add("limits.idle-timeout/handshake-timeout = " + idleTimeout + "/" + handshakeTimeout
+                    + ": expected at least 100ms");
+        }
+        p.between("threads.io", ioThreads, 0, 1024);
+        p.between("threads.file", fileThreads, 1, 1024);
+        p.between("threads.file-queue", fileQueue, 16, 1_000_000);
+        if ((tlsCert == null) != (tlsKey == null)) {
+            p.add("tls.cert/tls.key: set both or neither (cert " + tlsCert + ", key " + tlsKey + ")");
+        }
+        if (tlsCert != null && !Files.isReadable(tlsCert)) {
+            p.add("tls.cert = " + tlsCert + ": file not readable");
+        }
+        if (tlsKey != null && !Files.isReadable(tlsKey)) {
+            p.add("tls.key = " + tlsKey + ": file not readable");
+        }
+        hostTokens.forEach((host, token) -> {
+            if (token.length() < 8) {
+                p.add("auth.host-token." + host + ": token of " + token.length() + " characters, expected at least 8");
+            }
+        });
+        if (!operatorToken.isEmpty() && operatorToken.length() < 8) {
+            p.add("auth.operator-token: " + operatorToken.length() + " characters, expected at least 8");
+        }
+        p.throwIfAny();
+        return this;
+    }
+
+    /** True when a TLS certificate is configured. */
+    public boolean tlsEnabled() {
+        return tlsCert != null;
+    }
+
+    /** True when the listeners are reachable from loopback only (auth may then be left off). */
+    public boolean loopbackOnly() {
+        try {
+            return InetAddress.getByName(bind).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+}

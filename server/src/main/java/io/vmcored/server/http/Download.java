@@ -1,0 +1,98 @@
+package io.vmcored.server.http;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpChunkedInput;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.stream.ChunkedNioFile;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * {@code GET /api/v1/dumps/{id}/vmcore} with optional {@code Range: bytes=a-b | a- | -n}.
+ * Plain connections use sendfile (FileRegion); TLS ones stream 64 KiB chunks.
+ */
+final class Download {
+
+    private Download() {
+    }
+
+    /** Call from a file thread (opens the file). */
+    static void send(ChannelHandlerContext ctx, Path file, String range) throws IOException {
+        FileChannel fc = FileChannel.open(file, StandardOpenOption.READ);
+        long size = fc.size();
+        long start = 0;
+        long end = size - 1;
+        HttpResponseStatus status = HttpResponseStatus.OK;
+        if (range != null) {
+            long[] r = parse(range, size);
+            if (r == null) {
+                fc.close();
+                var resp = Responses.error(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE, "bad_range",
+                        "Range \"" + range + "\": expected bytes=a-b within a file of " + size + " bytes");
+                resp.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + size);
+                Responses.send(ctx, resp);
+                return;
+            }
+            start = r[0];
+            end = r[1];
+            status = HttpResponseStatus.PARTIAL_CONTENT;
+        }
+        long length = end - start + 1;
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
+        head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream")
+                .set(HttpHeaderNames.CONTENT_LENGTH, length)
+                .set(HttpHeaderNames.ACCEPT_RANGES, "bytes")
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        if (status == HttpResponseStatus.PARTIAL_CONTENT) {
+            head.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes " + start + "-" + end + "/" + size);
+        }
+        ctx.write(head);
+        if (ctx.pipeline().get(SslHandler.class) == null) {
+            ctx.write(new DefaultFileRegion(fc, start, length));
+            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.writeAndFlush(new HttpChunkedInput(new ChunkedNioFile(fc, start, length, 1 << 16)))
+                    .addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** [start, end] inclusive, or null if unsatisfiable. */
+    static long[] parse(String range, long size) {
+        if (!range.startsWith("bytes=") || range.contains(",")) {
+            return null;
+        }
+        String spec = range.substring(6).trim();
+        int dash = spec.indexOf('-');
+        if (dash < 0) {
+            return null;
+        }
+        try {
+            String a = spec.substring(0, dash).trim();
+            String b = spec.substring(dash + 1).trim();
+            long start;
+            long end;
+            if (a.isEmpty()) {
+                long n = Long.parseLong(b);
+                start = Math.max(0, size - n);
+                end = size - 1;
+            } else {
+                start = Long.parseLong(a);
+                end = b.isEmpty() ? size - 1 : Math.min(Long.parseLong(b), size - 1);
+            }
+            return start <= end && start < size ? new long[] {start, end} : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

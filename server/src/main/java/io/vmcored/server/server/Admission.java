@@ -1,0 +1,72 @@
+package io.vmcored.server.server;
+
+import io.vmcored.server.catalog.DumpCatalog;
+import io.vmcored.server.catalog.DumpState;
+import io.vmcored.server.config.ServerConfig;
+import io.vmcored.server.storage.DiskGuard;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Who may upload or read, whether the disk takes another upload, and what the server asks
+ * a sender to change (steering, issue 5). Policy only; the transports enforce it.
+ */
+public final class Admission {
+
+    private final ServerConfig config;
+    private final DiskGuard disk;
+    private final DumpCatalog catalog;
+
+    public Admission(ServerConfig config, DiskGuard disk, DumpCatalog catalog) {
+        this.config = config;
+        this.disk = disk;
+        this.catalog = catalog;
+    }
+
+    /** Token check for uploading {@code host}'s dumps: its host token or the operator token; open if none configured. */
+    public boolean mayUpload(String host, String token) {
+        if (config.operatorToken.isEmpty() && config.hostTokens.isEmpty()) {
+            return true;
+        }
+        String hostToken = config.hostTokens.get(host);
+        return same(token, config.operatorToken) || same(token, hostToken);
+    }
+
+    /** Reading and downloading dumps needs the operator token (open if none configured). */
+    public boolean mayRead(String token) {
+        return config.operatorToken.isEmpty() || same(token, config.operatorToken);
+    }
+
+    /** Null if a new upload may start, else the refusal reason for the sender. */
+    public String refusal() {
+        return disk.low() ? disk.reason() : null;
+    }
+
+    /** What the server asks this host's agent for; empty when it should send as configured. */
+    public Map<String, String> steer(String host) {
+        Map<String, String> s = new LinkedHashMap<>();
+        if (config.steerDmesgOnlyBelow > 0 && disk.free() < config.steerDmesgOnlyBelow) {
+            s.put("mode", "dmesg");
+            return s;
+        }
+        if (config.steerHostDumps > 0) {
+            long held = catalog.list(r -> r.host().equals(host) && r.state() == DumpState.COMPLETE).size();
+            if (held >= config.steerHostDumps) {
+                s.put("level", Integer.toString(config.steerLevel));
+                if (!config.steerCompress.isEmpty()) {
+                    s.put("compress", config.steerCompress);
+                }
+            }
+        }
+        return s;
+    }
+
+    private static boolean same(String given, String expected) {
+        if (given == null || expected == null || expected.isEmpty()) {
+            return false;
+        }
+        return MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,23 @@
+package io.vmcored.server.server;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import io.vmcored.server.catalog.DumpCatalog;
+import io.vmcored.server.config.ServerConfig;
+import io.vmcored.server.metrics.IngestMetrics;
+import io.vmcored.server.storage.DiskGuard;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * What every listener shares: the one event-loop group, the bounded file-I/O executor,
+ * the catalog, the disk guard, the metrics and the (optional) TLS context.
+ *
+ * @param group       run all network I/O here (the SSH server too, via sshd-netty)
+ * @param fileExecutor blocking file work only; wrap in a {@link SerialExecutor} per upload
+ * @param tls         null unless tls.cert/tls.key are configured
+ */
+public record ServerContext(ServerConfig config, EventLoopGroup group, ExecutorService fileExecutor,
+                            DumpCatalog catalog, DiskGuard disk, IngestMetrics metrics,
+                            PrometheusMeterRegistry registry, SslContext tls, Admission admission) {
+}

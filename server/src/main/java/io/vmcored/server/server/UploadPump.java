@@ -1,0 +1,182 @@
+package io.vmcored.server.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.vmcored.protocol.rearrange.StreamReceiver.Outcome;
+import io.vmcored.server.catalog.FileUpload;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Moves one connection's bytes from the event loop to the disk: buffers are retained and
+ * handed, in order, to the file executor; when more than {@code high} bytes wait for the
+ * disk the channel stops reading (autoRead off) until they drain below half of it. So a
+ * connection never holds more than about {@code high} + one read of memory.
+ *
+ * <p>Storage failures (disk full, watermark, bad record, resume mismatch) are reported once
+ * through {@code onFailure} on the event loop; the transport then ends the upload.
+ */
+public final class UploadPump {
+
+    /** Re-check the free-space watermark after this many bytes. */
+    private static final long DISK_CHECK_BYTES = 8 << 20;
+
+    /** Opens the upload on the file executor (creating the dump record is blocking too). */
+    public interface Opener {
+        FileUpload open() throws IOException;
+    }
+
+    private final ServerContext ctx;
+    private final Channel channel;
+    private final SerialExecutor serial;
+    private final long high;
+    private final AtomicLong pending = new AtomicLong();
+    private final AtomicBoolean failed = new AtomicBoolean();
+    private final Consumer<Throwable> onFailure;
+    private volatile FileUpload upload;
+    private volatile Throwable failure;
+    private long sinceDiskCheck;
+
+    public UploadPump(ServerContext ctx, Channel channel, Consumer<Throwable> onFailure) {
+        this.ctx = ctx;
+        this.channel = channel;
+        this.serial = new SerialExecutor(ctx.fileExecutor());
+        this.high = ctx.config().connectionBufferBytes;
+        this.onFailure = onFailure;
+    }
+
+    /** Opens the upload; resolves with it (or fails) on a file thread. */
+    public CompletableFuture<FileUpload> open(Opener opener) {
+        CompletableFuture<FileUpload> f = new CompletableFuture<>();
+        run(() -> {
+            try {
+                upload = opener.open();
+                f.complete(upload);
+            } catch (Throwable t) {
+                fail(t);
+                f.completeExceptionally(t);
+            }
+        });
+        return f;
+    }
+
+    /** Event loop: queues {@code buf} (ownership passes to the pump) for the disk. */
+    public void offer(ByteBuf buf) {
+        if (failure != null) {
+            buf.release();
+            return;
+        }
+        int n = buf.readableBytes();
+        if (pending.addAndGet(n) > high && channel.config().isAutoRead()) {
+            channel.config().setAutoRead(false);
+        }
+        run(() -> {
+            try {
+                write(buf);
+            } finally {
+                buf.release();
+                if (pending.addAndGet(-n) <= high / 2) {
+                    channel.eventLoop().execute(this::resumeReading);
+                }
+            }
+        });
+    }
+
+    /**
+     * Ends the upload after everything queued: {@code problem == null} means the sender
+     * finished (EOF), otherwise the upload is aborted with that reason (a storage failure
+     * takes precedence). The future completes on a file thread with the outcome, or null
+     * if the upload never opened; {@code then} runs there too (it may block).
+     */
+    public <T> CompletableFuture<T> end(String problem, Ender<T> then) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        run(() -> {
+            try {
+                FileUpload up = upload;
+                Outcome o = null;
+                if (up != null) {
+                    Throwable t = failure;
+                    String why = t != null ? message(t) : problem;
+                    o = why == null ? up.finish() : up.abort(why);
+                }
+                f.complete(then.ended(up, o, failure));
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        return f;
+    }
+
+    /** What to do once the upload ended (on the file thread). */
+    public interface Ender<T> {
+        T ended(FileUpload upload, Outcome outcome, Throwable failure) throws IOException;
+    }
+
+    /** Runs {@code r} on the file executor after every write queued so far. */
+    public void whenDrained(Runnable r) {
+        run(r);
+    }
+
+    public Throwable failure() {
+        return failure;
+    }
+
+    /** Committed stream bytes so far (0 before open). */
+    public long committed() {
+        FileUpload up = upload;
+        return up == null ? 0 : up.committed();
+    }
+
+    public static String message(Throwable t) {
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    private void write(ByteBuf buf) {
+        FileUpload up = upload;
+        if (failure != null || up == null) {
+            return;
+        }
+        try {
+            for (ByteBuffer b : buf.nioBuffers()) {
+                up.feed(b);
+            }
+            sinceDiskCheck += buf.readableBytes();
+            if (sinceDiskCheck >= DISK_CHECK_BYTES) {
+                sinceDiskCheck = 0;
+                String refusal = ctx.admission().refusal();
+                if (refusal != null) {
+                    throw new io.vmcored.server.storage.DiskLowException(refusal + "; upload stopped");
+                }
+            }
+        } catch (Throwable t) {
+            fail(t);
+        }
+    }
+
+    private void fail(Throwable t) {
+        failure = t;
+        if (failed.compareAndSet(false, true)) {
+            channel.eventLoop().execute(() -> onFailure.accept(t));
+        }
+    }
+
+    private void resumeReading() {
+        if (!channel.config().isAutoRead() && pending.get() <= high / 2 && failure == null) {
+            channel.config().setAutoRead(true);
+            channel.read();
+        }
+    }
+
+    private void run(Runnable task) {
+        try {
+            serial.execute(task);
+        } catch (RejectedExecutionException e) {
+            fail(new IOException("file executor saturated or stopped"));
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.vmcored.server.storage;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.vmcored.server.catalog.DumpState;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The {@code manifest.json} of one dump directory: the only state the server keeps about a
+ * dump besides the files themselves, so a restarted server can rebuild its catalog.
+ * Mutable and not thread-safe: {@link io.vmcored.server.catalog.DumpRecord} guards it.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public final class Manifest {
+
+    public int version = 1;
+    /** Catalog id, {@code <host>@<directory name>}. */
+    public String id;
+    public String host;
+    /** Id chosen by the sender (agent handshake, HTTP {@code ?dump=}), used to resume; may be null. */
+    public String clientId;
+    /** tcp, tcp-handshake, http, ssh, sftp, scp. */
+    public String transport;
+    public DumpState state = DumpState.RECEIVING;
+    public String created;
+    public String updated;
+    public String finished;
+    /** Name of the main dump file inside the directory (e.g. vmcore, vmcore.flat). */
+    public String dumpFile;
+    /** Why the dump is incomplete or rejected, for the operator. */
+    public String problem;
+    public int resumes;
+    /** What the server asked the sender for (issue 5 steering): level, compress, mode. */
+    public Map<String, String> steer;
+    /** Facts read from the dump header: format, kernel release, crash time, machine. */
+    public Map<String, String> inspect;
+    public Map<String, FileEntry> files = new LinkedHashMap<>();
+
+    /** One file of the dump directory. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static final class FileEntry {
+        /** ContentKind sniffed from the first bytes (FLATTENED, ELF, KDUMP, PLAIN, ...). */
+        public String contentKind;
+        public DumpState state = DumpState.RECEIVING;
+        /** Bytes of the stream as sent (a flattened stream is bigger than the file it becomes). */
+        public long streamBytes;
+        /** Stream bytes committed at a record boundary: where a resumed sender continues. */
+        public long committedBytes;
+        public long fileSize;
+        /** xxh64 of the stored file, {@code xxh64:<16 hex>}, once finished. */
+        public String checksum;
+        public String problem;
+        /** Overlap check for a resume: xxh64 of stream bytes [resumeFrom, committedBytes). */
+        public Long resumeFrom;
+        public String resumeHash;
+        public String incompleteMark;
+        public String started;
+        public String finished;
+        public long transferMillis;
+    }
+}

@@ -1,0 +1,226 @@
+package io.vmcored.server.storage;
+
+import io.vmcored.protocol.flat.DecoderLimits;
+import io.vmcored.protocol.flat.FlattenedDecoder;
+import io.vmcored.protocol.flat.FlattenedFormat;
+import io.vmcored.protocol.flat.FlattenedFormatException;
+import io.vmcored.protocol.rearrange.ContentKind;
+import io.vmcored.protocol.rearrange.DumpFileWriter;
+import io.vmcored.protocol.rearrange.IncompleteMarker;
+import io.vmcored.protocol.rearrange.StreamReceiver;
+import io.vmcored.protocol.rearrange.StreamReceiver.Outcome;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import net.jpountz.xxhash.StreamingXXHash64;
+import net.jpountz.xxhash.XXHashFactory;
+
+/**
+ * Stores one upload into one file of a dump directory, blocking (call it from the file
+ * executor, never an event loop). A fresh upload goes through the protocol's
+ * {@link StreamReceiver} (sniff, rearrange flattened, store others raw, mark incomplete).
+ * A resumed upload first checks the resent overlap against the {@link ResumePoint}
+ * and then continues where the committed part ended.
+ */
+public final class UploadWriter implements AutoCloseable {
+
+    /** Slices fed to the receiver are at most this big, which bounds the overlap bookkeeping. */
+    private static final int SLICE = 64 << 10;
+
+    private final FileChannel ch;
+    private final StreamReceiver fresh;
+    private final ContentKind resumedKind;
+    private final FlattenedDecoder resumedDecoder;
+    private final ResumePoint resumedFrom;
+    private final CommitWindow window;
+    private StreamingXXHash64 overlapHash;
+    private long rawPosition;
+    private long streamPos;
+    private boolean mismatched;
+
+    private UploadWriter(FileChannel ch, DecoderLimits limits, ContentKind kind, ResumePoint from) {
+        this.ch = ch;
+        this.resumedFrom = from;
+        this.window = new CommitWindow(from);
+        if (from == null) {
+            fresh = new StreamReceiver(ch, limits);
+            resumedKind = null;
+            resumedDecoder = null;
+        } else {
+            fresh = null;
+            resumedKind = kind;
+            resumedDecoder = kind == ContentKind.FLATTENED
+                    ? FlattenedDecoder.resumingAt(from.committed(), new DumpFileWriter(ch), limits) : null;
+            rawPosition = from.committed();
+            streamPos = from.from();
+            overlapHash = XXHashFactory.fastestInstance().newStreamingHash64(0);
+        }
+    }
+
+    /** A new upload into {@code file} (created or truncated, mode of the directory: 0700). */
+    public static UploadWriter create(Path file, DecoderLimits limits) throws IOException {
+        return new UploadWriter(open(file, true), limits, null, null);
+    }
+
+    /**
+     * Continues an upload of content {@code kind}: the next bytes fed must be stream bytes
+     * from {@code point.from()}. Resuming needs the committed point past the flattened start header.
+     */
+    public static UploadWriter resume(Path file, ContentKind kind, ResumePoint point, DecoderLimits limits)
+            throws IOException {
+        if (!canResume(kind, point)) {
+            throw new IllegalArgumentException("cannot resume " + kind + " at " + point);
+        }
+        return new UploadWriter(open(file, false), limits, kind, point);
+    }
+
+    public static boolean canResume(ContentKind kind, ResumePoint point) {
+        if (kind == null || point == null || point.committed() <= 0) {
+            return false;
+        }
+        return kind != ContentKind.FLATTENED || point.committed() >= FlattenedFormat.START_HEADER_SIZE;
+    }
+
+    public void feed(ByteBuffer in) throws IOException {
+        if (mismatched) {
+            throw new ResumeMismatchException("resumed stream already refused");
+        }
+        while (in.hasRemaining()) {
+            int n = Math.min(in.remaining(), SLICE);
+            ByteBuffer slice = in.slice().limit(n);
+            in.position(in.position() + n);
+            if (overlapHash != null) {
+                n = verify(slice);
+                if (!slice.hasRemaining()) {
+                    continue;
+                }
+            }
+            long p0 = streamPos;
+            ByteBuffer keep = slice.duplicate();
+            store(slice);
+            streamPos += keep.remaining();
+            window.after(keep, p0, committed());
+        }
+    }
+
+    /** Stream bytes committed at a record boundary (flattened) or written (raw). */
+    public long committed() {
+        if (fresh != null) {
+            return fresh.committedStreamBytes();
+        }
+        return resumedDecoder != null ? resumedDecoder.committedPosition() : rawPosition;
+    }
+
+    /** Where a later resume would start, or null when nothing resumable was committed. */
+    public ResumePoint resumePoint() {
+        ResumePoint p = window.point();
+        return canResume(kind(), p) ? p : null;
+    }
+
+    /** Null until the first bytes were sniffed. */
+    public ContentKind kind() {
+        return fresh != null ? fresh.kind() : resumedKind;
+    }
+
+    public long streamBytes() {
+        return streamPos;
+    }
+
+    /** True while a resumed upload is still proving its overlap. */
+    public boolean verifying() {
+        return overlapHash != null;
+    }
+
+    public Outcome finish() throws IOException {
+        if (overlapHash != null) {
+            return abort("stream ended inside the resume overlap at byte " + streamPos);
+        }
+        if (fresh != null) {
+            return fresh.finish();
+        }
+        if (resumedDecoder == null) {
+            ch.truncate(rawPosition);
+            ch.force(false);
+            return new Outcome(resumedKind, true, streamPos, rawPosition, null, null);
+        }
+        try {
+            resumedDecoder.finish();
+            ch.force(false);
+            return new Outcome(resumedKind, true, streamPos, ch.size(), null, null);
+        } catch (FlattenedFormatException e) {
+            return incomplete(e.getMessage());
+        }
+    }
+
+    /** The stream broke: keep what arrived, mark the dump incomplete in its header. */
+    public Outcome abort(String problem) throws IOException {
+        if (fresh != null) {
+            return fresh.abort(problem);
+        }
+        if (resumedDecoder == null) {
+            ch.force(false);
+            return new Outcome(resumedKind, false, streamPos, rawPosition, null, problem);
+        }
+        return incomplete(problem);
+    }
+
+    /** Flushes file data to disk: a checkpointed committed offset must survive a crash. */
+    public void sync() throws IOException {
+        ch.force(false);
+    }
+
+    @Override
+    public void close() throws IOException {
+        ch.close();
+    }
+
+    private Outcome incomplete(String problem) throws IOException {
+        IncompleteMarker.Result marked = IncompleteMarker.mark(ch, ch.size());
+        ch.force(false);
+        return new Outcome(resumedKind, false, streamPos, ch.size(), marked, problem);
+    }
+
+    /** Hashes the overlap part of {@code slice} and advances past it; returns bytes left in the slice. */
+    private int verify(ByteBuffer slice) throws ResumeMismatchException {
+        long need = resumedFrom.committed() - streamPos;
+        int n = (int) Math.min(need, slice.remaining());
+        byte[] bytes = new byte[n];
+        slice.duplicate().get(bytes);
+        overlapHash.update(bytes, 0, n);
+        window.after(ByteBuffer.wrap(bytes), streamPos, resumedFrom.committed());
+        streamPos += n;
+        slice.position(slice.position() + n);
+        if (streamPos == resumedFrom.committed()) {
+            long got = overlapHash.getValue();
+            overlapHash = null;
+            if (got != resumedFrom.hash()) {
+                mismatched = true;
+                throw new ResumeMismatchException("resumed stream does not match the committed one: bytes "
+                        + resumedFrom.from() + ".." + resumedFrom.committed() + " hash " + String.format("%016x", got)
+                        + ", expected " + resumedFrom.hashHex());
+            }
+        }
+        return slice.remaining();
+    }
+
+    private void store(ByteBuffer slice) throws IOException {
+        if (fresh != null) {
+            fresh.feed(slice);
+        } else if (resumedDecoder != null) {
+            resumedDecoder.feed(slice);
+        } else {
+            while (slice.hasRemaining()) {
+                rawPosition += ch.write(slice, rawPosition);
+            }
+        }
+    }
+
+    private static FileChannel open(Path file, boolean truncate) throws IOException {
+        return truncate
+                ? FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING)
+                : FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    }
+}

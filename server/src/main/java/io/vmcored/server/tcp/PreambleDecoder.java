@@ -1,0 +1,82 @@
+package io.vmcored.server.tcp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.vmcored.server.server.ServerContext;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * First handler of an ingest connection: tells a handshake ({@code VMCORED/1 ...\n}) from a
+ * bare stream (anything else, e.g. {@code makedumpfile} from {@code nc host port < stream})
+ * and replaces itself with an {@link IngestSession}. Holds at most
+ * {@link HandshakeRequest#MAX_LINE} bytes; the bytes after the line go on to the session.
+ */
+final class PreambleDecoder extends ByteToMessageDecoder {
+
+    private static final byte[] MAGIC = HandshakeRequest.MAGIC.getBytes(StandardCharsets.US_ASCII);
+
+    private final ServerContext server;
+
+    PreambleDecoder(ServerContext server) {
+        this.server = server;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        int readable = in.readableBytes();
+        int n = Math.min(readable, MAGIC.length);
+        for (int i = 0; i < n; i++) {
+            if (in.getByte(in.readerIndex() + i) != MAGIC[i]) {
+                ctx.pipeline().replace(this, "session", IngestSession.bare(server, peerHost(ctx)));
+                return;
+            }
+        }
+        if (n < MAGIC.length) {
+            return;
+        }
+        int scan = Math.min(readable, HandshakeRequest.MAX_LINE);
+        int eol = in.indexOf(in.readerIndex(), in.readerIndex() + scan, (byte) '\n');
+        if (eol < 0) {
+            if (readable >= HandshakeRequest.MAX_LINE) {
+                refuse(ctx, "request line longer than " + HandshakeRequest.MAX_LINE + " bytes");
+            }
+            return;
+        }
+        String line = in.toString(in.readerIndex(), eol - in.readerIndex(), StandardCharsets.US_ASCII);
+        in.readerIndex(eol + 1);
+        HandshakeRequest request;
+        try {
+            request = HandshakeRequest.parse(line.endsWith("\r") ? line.substring(0, line.length() - 1) : line);
+        } catch (IllegalArgumentException e) {
+            refuse(ctx, e.getMessage());
+            return;
+        }
+        ctx.pipeline().replace(this, "session", IngestSession.handshake(server, request));
+    }
+
+    @Override
+    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (in.isReadable() && ctx.pipeline().get(PreambleDecoder.class) == this) {
+            // a stream shorter than the magic: store it as a bare upload rather than drop it
+            ctx.pipeline().replace(this, "session", IngestSession.bare(server, peerHost(ctx)));
+        }
+    }
+
+    private void refuse(ChannelHandlerContext ctx, String why) {
+        server.metrics().refused("bad_request");
+        ctx.channel().config().setAutoRead(false);
+        Reply.of("REFUSED").put("reason", "bad_request").message(why).sendAndClose(ctx);
+    }
+
+    static String peerHost(ChannelHandlerContext ctx) {
+        if (ctx.channel().remoteAddress() instanceof InetSocketAddress a) {
+            String host = a.getAddress().getHostAddress();
+            int zone = host.indexOf('%');
+            return zone < 0 ? host : host.substring(0, zone);
+        }
+        return "unknown";
+    }
+}
