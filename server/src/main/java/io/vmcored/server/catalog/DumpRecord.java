@@ -149,6 +149,18 @@ public final class DumpRecord {
         return finish(DumpState.INCOMPLETE, why == null ? "dump file incomplete" : why);
     }
 
+    /**
+     * After one file ended: the dump's state if it is over (its main file, or any file of a
+     * dump the server steered to kernel-log-only), else the current state (more files to come).
+     */
+    public synchronized DumpState fileDone(String name) throws IOException {
+        boolean dmesgOnly = m.steer != null && "dmesg".equals(m.steer.get("mode"));
+        if (name.equals(m.dumpFile) || (dmesgOnly && m.dumpFile == null)) {
+            return complete();
+        }
+        return m.state;
+    }
+
     /** Ends the dump as incomplete: what arrived stays. */
     public synchronized DumpState fail(String reason) throws IOException {
         return finish(DumpState.INCOMPLETE, reason);

@@ -1,11 +1,11 @@
 package io.vmcored.server.cli;
 
 import io.vmcored.protocol.flat.DecoderLimits;
-import io.vmcored.protocol.flat.FlattenedFileReader;
 import io.vmcored.protocol.flat.FlattenedDecoder;
 import io.vmcored.protocol.flat.FlattenedFormatException;
 import io.vmcored.protocol.flat.TrailingDataException;
 import io.vmcored.protocol.flat.TruncatedStreamException;
+import io.vmcored.protocol.rearrange.CoalescingWriter;
 import io.vmcored.protocol.rearrange.ContentKind;
 import io.vmcored.protocol.rearrange.DumpFileWriter;
 import io.vmcored.protocol.rearrange.IncompleteMarker;
@@ -57,33 +57,28 @@ public final class RearrangeCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         DecoderLimits limits = new DecoderLimits(maxDumpSize);
         try (StdinStream in = StdinStream.open()) {
-            if (in instanceof StdinStream.RegularFile file) {
-                if (file.wrapper() != ContentKind.FLATTENED) {
-                    return notFlattened(err, file.wrapper(), null);
-                }
-                try (FileChannel out = openOutput()) {
-                    DumpFileWriter writer = new DumpFileWriter(out);
-                    return finish(() -> new FlattenedFileReader(file.channel, file.start).walk(writer, limits),
-                            writer, err);
-                }
-            }
             ByteBuffer first = in.next();
             if (first == null) {
                 return fail(err, "standard input is empty: expected a flattened dump (makedumpfile -F)");
             }
             ContentKind kind = in.wrapper().isWrapped() ? ContentKind.sniff(first) : in.wrapper();
             if (kind != ContentKind.FLATTENED) {
-                return notFlattened(err, kind, in.wrapper().isWrapped() ? in.wrapper() : null);
+                return fail(err, "standard input is not a flattened dump (makedumpfile -F): it looks like "
+                        + describe(kind) + (in.wrapper().isWrapped() ? " inside " + describe(in.wrapper()) : ""));
             }
             try (FileChannel out = openOutput()) {
-                DumpFileWriter writer = new DumpFileWriter(out);
+                CoalescingWriter writer = new CoalescingWriter(new DumpFileWriter(out));
                 FlattenedDecoder decoder = new FlattenedDecoder(writer, limits);
                 return finish(() -> {
-                    for (ByteBuffer chunk = first; chunk != null; chunk = in.next()) {
-                        decoder.feed(chunk);
+                    try {
+                        for (ByteBuffer chunk = first; chunk != null; chunk = in.next()) {
+                            decoder.feed(chunk);
+                        }
+                        decoder.finish();
+                    } finally {
+                        writer.flush();
                     }
-                    decoder.finish();
-                }, writer, err);
+                }, writer.target(), err);
             }
         } catch (FileAlreadyExistsException e) {
             return fail(err, dumpFile + " already exists (use -f to overwrite)");
@@ -112,11 +107,6 @@ public final class RearrangeCommand implements Callable<Integer> {
                     + " bytes in " + dumpFile + ", " + describe(marked));
         }
         return 0;
-    }
-
-    private static int notFlattened(PrintWriter err, ContentKind kind, ContentKind wrapper) {
-        return fail(err, "standard input is not a flattened dump (makedumpfile -F): it looks like "
-                + describe(kind) + (wrapper != null ? " inside " + describe(wrapper) : ""));
     }
 
     private FileChannel openOutput() throws IOException {

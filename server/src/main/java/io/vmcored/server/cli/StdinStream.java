@@ -22,13 +22,14 @@ import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 /**
  * Standard input as a sequence of buffers, unwrapped when it is gzip/bzip2/xz/lz4.
  *
- * <p>Why three paths: a regular file on stdin ({@code < STREAM}) is not read at all
- * but walked in place ({@link RegularFile}), so payloads move with in-kernel copies;
- * a pipe is read into one reused direct buffer; a wrapped stream goes through its
- * decompressor.
+ * <p>Why three paths: a regular file on stdin ({@code < STREAM}) is memory-mapped so
+ * its bytes are not first copied into a read buffer; a pipe is read into one reused
+ * direct buffer; a wrapped stream goes through its decompressor.
  */
 abstract class StdinStream implements AutoCloseable {
 
+    /** 1 GiB mapping windows: few mappings, well under the 2 GiB buffer limit. */
+    private static final long MAP_WINDOW = 1L << 30;
     private static final int READ_BUFFER = 4 << 20;
 
     /** Next chunk of input, or null at EOF; valid until the next call. */
@@ -51,7 +52,7 @@ abstract class StdinStream implements AutoCloseable {
             ByteBuffer head = stdin.map(FileChannel.MapMode.READ_ONLY, start, Math.min(size - start, 16));
             ContentKind kind = ContentKind.sniff(head);
             if (!kind.isWrapped()) {
-                return new RegularFile(stdin, start, kind);
+                return new Mapped(stdin, start, size, kind);
             }
         }
         // A pipe: the first read decides; its bytes are handed on either way.
@@ -82,21 +83,29 @@ abstract class StdinStream implements AutoCloseable {
         }
     }
 
-    /** Standard input is a regular file holding an unwrapped stream from {@code start}: walk it in place. */
-    static final class RegularFile extends StdinStream {
-        final FileChannel channel;
-        final long start;
+    /** A regular file on stdin: mapped in windows, so its bytes are copied once, into the run buffers. */
+    private static final class Mapped extends StdinStream {
+        private final FileChannel ch;
+        private final long end;
         private final ContentKind kind;
+        private long pos;
 
-        RegularFile(FileChannel channel, long start, ContentKind kind) {
-            this.channel = channel;
-            this.start = start;
+        Mapped(FileChannel ch, long start, long end, ContentKind kind) {
+            this.ch = ch;
+            this.pos = start;
+            this.end = end;
             this.kind = kind;
         }
 
         @Override
-        ByteBuffer next() {
-            throw new UnsupportedOperationException("a regular file is walked in place, not read");
+        ByteBuffer next() throws IOException {
+            if (pos >= end) {
+                return null;
+            }
+            long n = Math.min(MAP_WINDOW, end - pos);
+            ByteBuffer window = ch.map(FileChannel.MapMode.READ_ONLY, pos, n);
+            pos += n;
+            return window;
         }
 
         @Override

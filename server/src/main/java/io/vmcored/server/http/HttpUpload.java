@@ -129,7 +129,7 @@ final class HttpUpload {
             r.fail("resumed stream did not match the committed part");
             return Responses.error(HttpResponseStatus.CONFLICT, "resume_mismatch", failure.getMessage());
         }
-        DumpState state = main ? r.complete() : r.state();
+        DumpState state = r.fileDone(up.name());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", r.id());
         body.put("state", state.wire());

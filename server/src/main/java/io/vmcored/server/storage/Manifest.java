@@ -34,6 +34,8 @@ public final class Manifest {
     public int resumes;
     /** What the server asked the sender for (issue 5 steering): level, compress, mode. */
     public Map<String, String> steer;
+    /** What the sender says it used for the dump file (handshake level=, compress=). */
+    public Map<String, String> sender;
     /** Facts read from the dump header: format, kernel release, crash time, machine. */
     public Map<String, String> inspect;
     public Map<String, FileEntry> files = new LinkedHashMap<>();

@@ -9,12 +9,13 @@ import java.util.Map;
  * The agent's one-line request (docs/protocol.md):
  * <pre>
  * VMCORED/1 HELLO host=H dump=ID [file=F] [token=T]\n          -&gt; one reply line, close
- * VMCORED/1 PUT   host=H dump=ID [file=F] offset=N [token=T]\n  stream bytes from N .. EOF -&gt; reply line
+ * VMCORED/1 PUT   host=H dump=ID [file=F] offset=N [level=L compress=C] [token=T]\n  stream bytes from N .. EOF -&gt; reply line
  * VMCORED/1 END   host=H dump=ID [token=T]\n                    -&gt; reply line with the dump's final state
  * </pre>
  * At most {@link #MAX_LINE} bytes, ASCII, space-separated {@code key=value} words.
  */
-record HandshakeRequest(String verb, String host, String dumpId, String file, long offset, String token) {
+record HandshakeRequest(String verb, String host, String dumpId, String file, long offset, String token,
+                        Map<String, String> options) {
 
     static final String MAGIC = "VMCORED/1 ";
     static final int MAX_LINE = 1024;
@@ -57,7 +58,14 @@ record HandshakeRequest(String verb, String host, String dumpId, String file, lo
         if (verb.equals("PUT") && !kv.containsKey("offset")) {
             throw new IllegalArgumentException("PUT needs offset=N (0 for a new upload)");
         }
-        return new HandshakeRequest(verb, host, dump, file, offset, kv.get("token"));
+        Map<String, String> options = new LinkedHashMap<>();
+        for (String k : new String[] {"level", "compress", "mode"}) {
+            String v = kv.get(k);
+            if (v != null && v.matches("[A-Za-z0-9._-]{1,32}")) {
+                options.put(k, v);
+            }
+        }
+        return new HandshakeRequest(verb, host, dump, file, offset, kv.get("token"), options);
     }
 
     boolean mainFile() {

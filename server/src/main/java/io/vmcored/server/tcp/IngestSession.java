@@ -142,6 +142,9 @@ final class IngestSession extends ChannelInboundHandlerAdapter {
             }
             if (req.mainFile()) {
                 r.setDumpFile(req.file());
+                if (!req.options().isEmpty()) {
+                    r.update(m -> m.sender = req.options());
+                }
             }
             return req.offset() > 0 ? r.resume(req.file(), "tcp") : r.upload(req.file(), "tcp");
         });
@@ -218,7 +221,6 @@ final class IngestSession extends ChannelInboundHandlerAdapter {
             return Reply.of("FAIL").put("reason", "storage").message(why);
         }
         DumpRecord r = up.record();
-        boolean main = req == null || req.mainFile();
         ResumePoint rp = r.resumePoint(up.name());
         if (failure instanceof ResumeMismatchException) {
             server.metrics().refused("resume_mismatch");
@@ -226,7 +228,7 @@ final class IngestSession extends ChannelInboundHandlerAdapter {
             return Reply.of("REFUSED").put("reason", "resume_mismatch").put("id", r.id())
                     .put("offset", rp == null ? 0 : rp.from()).message(failure.getMessage());
         }
-        DumpState state = main ? r.complete() : r.state();
+        DumpState state = r.fileDone(up.name());
         String reason = failure instanceof DiskLowException ? "disk_low" : o.complete() ? null : "incomplete";
         return Reply.of(o.complete() ? "DONE" : "FAIL").put("reason", reason).put("id", r.id())
                 .put("state", state.wire()).put("file", up.name())

@@ -17,13 +17,15 @@ import java.util.List;
  *    a base path itself, or one of its parents (/, /var) -> the host's area
  *    any other absolute path is taken from the area's root: /d/f -> dir "d", file "f"
  * 4. at most two components remain: dump directory, file. Names are 1-255 bytes, no NUL,
- *    and may not start with '.' (reserved for the catalog's own files).
+ *    and may not start with '.' or be manifest.json (reserved for the catalog's own files).
  * </pre>
  */
 public final class ClientPaths {
 
     public static final int MAX_PATH = 4096;
     public static final int MAX_NAME = 255;
+    /** The catalog's manifest in every dump directory: clients may never write it. */
+    static final String RESERVED_MANIFEST = io.vmcored.server.storage.ManifestIo.FILE_NAME;
 
     private final List<List<String>> bases;
 
@@ -83,8 +85,8 @@ public final class ClientPaths {
         if (name.isEmpty() || name.length() > MAX_NAME || name.indexOf('/') >= 0 || name.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("invalid file name '" + name + "'");
         }
-        if (name.startsWith(".")) {
-            throw new IllegalArgumentException("file name '" + name + "' starts with '.': reserved");
+        if (name.startsWith(".") || name.equals(RESERVED_MANIFEST)) {
+            throw new IllegalArgumentException("file name '" + name + "' is reserved for vmcored's own files");
         }
         return name;
     }

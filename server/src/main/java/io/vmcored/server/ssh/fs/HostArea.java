@@ -1,12 +1,11 @@
 package io.vmcored.server.ssh.fs;
 
 import io.vmcored.protocol.rearrange.ContentKind;
-import io.vmcored.protocol.rearrange.IncompleteMarker;
-import io.vmcored.protocol.rearrange.StreamReceiver;
+import io.vmcored.protocol.rearrange.StreamReceiver.Outcome;
+import io.vmcored.server.catalog.DumpRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileStore;
@@ -14,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import org.slf4j.Logger;
@@ -143,20 +141,17 @@ public final class HostArea {
         }
     }
 
-    /** Starts writing a file (truncating one of the same name). Creates its dump directory if missing. */
+    /** Starts writing a file (truncating one of the same name) in its dump's catalog record. */
     public Upload create(SpoolPath p) throws IOException {
         if (!p.isFile()) {
             throw new IOException(p.clientPath() + ": is a directory; files go into a dump directory <base>/<dir>/<file>");
         }
-        mkdirs(new SpoolPath(p.dir(), null, p.clientPath()));
         Path f = real(p);
-        if (Files.isSymbolicLink(f)) {
-            throw new IOException(p.clientPath() + ": is a symbolic link; refusing to write through it");
+        if (Files.isSymbolicLink(f) || Files.isDirectory(f, NOFOLLOW)) {
+            throw new IOException(p.clientPath() + ": exists and is not a regular file; refusing to write through it");
         }
-        FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ,
-                StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS);
-        spool.takePending(f);
-        return new Upload(this, p, f, ch, spool.limits());
+        DumpRecord record = record(p.dir());
+        return new Upload(this, p, record, record.upload(p.file(), SshSpool.TRANSPORT));
     }
 
     /** Writes a small text file at once (echo ... > FILE). */
@@ -167,8 +162,9 @@ public final class HostArea {
     }
 
     /**
-     * mv FROM TO (TO may be a directory). Renaming away from {@code *-incomplete} is what makes a
-     * RHEL/Debian dump complete; a rearranged stream renamed to {@code X.flat} is stored as {@code X}.
+     * mv FROM TO (TO may be a directory), within one dump directory. Renaming away from
+     * {@code *-incomplete} is what makes a RHEL/Debian dump complete (if its stream was whole);
+     * a rearranged stream renamed to {@code X.flat} is stored as {@code X}.
      */
     public SpoolPath rename(SpoolPath from, SpoolPath to) throws IOException {
         Path src = existingFile(from);
@@ -179,35 +175,24 @@ public final class HostArea {
         if (!target.isFile()) {
             throw new IOException(to.clientPath() + ": is not a file name inside a dump directory");
         }
-        mkdirs(new SpoolPath(target.dir(), null, target.clientPath()));
+        if (!target.dir().equals(from.dir())) {
+            throw new IOException("mv " + from.clientPath() + " " + to.clientPath() + ": files stay in their dump directory");
+        }
+        String srcName = src.getFileName().toString();
         String storedName = target.file();
         if (storedName.endsWith(FLAT_SUFFIX) && storedName.length() > FLAT_SUFFIX.length() && !startsFlattened(src)) {
             storedName = storedName.substring(0, storedName.length() - FLAT_SUFFIX.length());
         }
-        Path dst = real(new SpoolPath(target.dir(), storedName, target.clientPath()));
+        Path dst = src.resolveSibling(storedName);
         if (Files.isSymbolicLink(dst) || Files.isDirectory(dst, NOFOLLOW)) {
             throw new IOException(target.clientPath() + ": exists and is not a regular file");
         }
-        if (!src.equals(dst)) {
-            try {
-                Files.move(src, dst, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(src, dst, StandardCopyOption.REPLACE_EXISTING);
-            }
+        DumpRecord record = record(from.dir());
+        if (!srcName.equals(storedName)) {
+            record.renameFile(srcName, storedName);
         }
-        StreamReceiver.Outcome outcome = spool.takePending(src);
-        boolean finalizing = src.getFileName().toString().endsWith(INCOMPLETE_SUFFIX) && !storedName.endsWith(INCOMPLETE_SUFFIX);
-        if (finalizing) {
-            if (outcome == null) {
-                outcome = outcomeFromHeader(dst);
-            }
-            boolean complete = outcome.complete();
-            logStored(target, storedName, outcome, complete);
-            if (isDump(outcome.kind())) {
-                spool.events().stored(host, dst.getParent(), storedName, outcome, complete);
-            }
-        } else if (outcome != null) {
-            spool.rememberPending(dst, outcome);
+        if (srcName.endsWith(INCOMPLETE_SUFFIX) && !storedName.endsWith(INCOMPLETE_SUFFIX)) {
+            finalizeFile(record, storedName);
         }
         return new SpoolPath(target.dir(), storedName, target.clientPath());
     }
@@ -226,65 +211,48 @@ public final class HostArea {
         return Files.getFileStore(root);
     }
 
-    void announce(SpoolPath p, ContentKind kind) {
-        if (isDump(kind)) {
-            spool.events().receiving(host, real(p).getParent(), p.file(), kind);
-        }
-    }
-
     /** Called once per upload when its input ended (EOF) or broke (connection lost). */
-    void uploadEnded(SpoolPath p, Path file, StreamReceiver.Outcome outcome, boolean eof) throws IOException {
-        String name = file.getFileName().toString();
-        if (eof && name.endsWith(INCOMPLETE_SUFFIX)) {
-            spool.rememberPending(file, outcome); // the client's mv decides
-            spool.log().debug("host={} file={} kind={} bytes={} waiting for mv", host, p.clientPath(), outcome.kind(), outcome.streamBytes());
+    void uploadEnded(DumpRecord record, String name, Outcome outcome, boolean eof) throws IOException {
+        if (!eof) {
+            record.fail(outcome.problem() == null ? "connection lost" : outcome.problem());
+            return;
+        }
+        if (name.endsWith(INCOMPLETE_SUFFIX)) {
+            // counts only after the client's mv; until then (and for ever, if it never comes) it is not complete
+            record.fail("waiting for the client to rename " + name);
             return;
         }
         String stored = name;
-        if (eof && outcome.kind() == ContentKind.FLATTENED && name.endsWith(FLAT_SUFFIX) && name.length() > FLAT_SUFFIX.length()) {
+        if (outcome.kind() == ContentKind.FLATTENED && name.endsWith(FLAT_SUFFIX) && name.length() > FLAT_SUFFIX.length()) {
             stored = name.substring(0, name.length() - FLAT_SUFFIX.length());
-            Files.move(file, file.resolveSibling(stored), StandardCopyOption.REPLACE_EXISTING);
+            record.renameFile(name, stored);
         }
-        boolean complete = eof && outcome.complete();
-        logStored(p, stored, outcome, complete);
         if (isDump(outcome.kind())) {
-            spool.events().stored(host, file.getParent(), stored, outcome, complete);
+            record.setDumpFile(stored);
         }
+        record.complete();
+    }
+
+    /** The file now has its final name: it is the dump file if its content is a dump; the dump's state follows. */
+    private void finalizeFile(DumpRecord record, String name) throws IOException {
+        var entry = record.snapshot().files.get(name);
+        String kind = entry == null ? null : entry.contentKind;
+        if (kind != null && isDump(ContentKind.valueOf(kind))) {
+            record.setDumpFile(name);
+        }
+        record.complete();
+    }
+
+    private DumpRecord record(String dir) throws IOException {
+        return spool.catalog().register(host, dir, SshSpool.TRANSPORT);
     }
 
     Logger log() {
         return spool.log();
     }
 
-    private void logStored(SpoolPath p, String stored, StreamReceiver.Outcome o, boolean complete) {
-        if (isDump(o.kind()) || !complete) {
-            spool.log().info("host={} dump={} file={} kind={} bytes={} outcome={}{}", host, p.dir(), stored, o.kind(),
-                    o.streamBytes(), complete ? "complete" : "incomplete", o.problem() == null ? "" : " problem=\"" + o.problem() + "\"");
-        }
-    }
-
     static boolean isDump(ContentKind kind) {
         return kind != null && kind != ContentKind.PLAIN;
-    }
-
-    /** After a restart the upload's outcome is gone: trust the header's incomplete flag. */
-    private static StreamReceiver.Outcome outcomeFromHeader(Path f) throws IOException {
-        ByteBuffer head = ByteBuffer.allocate(512);
-        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            while (head.hasRemaining() && ch.read(head) > 0) {
-                // fill the head
-            }
-            long size = ch.size();
-            head.flip();
-            ContentKind kind = ContentKind.sniff(head.duplicate());
-            boolean marked = false;
-            if (kind == ContentKind.KDUMP && head.limit() >= IncompleteMarker.KDUMP_STATUS_OFFSET + 4) {
-                marked = (head.order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(IncompleteMarker.KDUMP_STATUS_OFFSET)
-                        & IncompleteMarker.KDUMP_INCOMPLETE) != 0;
-            }
-            return new StreamReceiver.Outcome(kind, !marked && kind != ContentKind.FLATTENED, size, size, null,
-                    marked ? "header marked incomplete" : kind == ContentKind.FLATTENED ? "never rearranged" : null);
-        }
     }
 
     private static boolean startsFlattened(Path f) throws IOException {

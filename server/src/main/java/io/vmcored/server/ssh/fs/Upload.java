@@ -1,37 +1,32 @@
 package io.vmcored.server.ssh.fs;
 
-import io.vmcored.protocol.flat.DecoderLimits;
 import io.vmcored.protocol.flat.FlattenedFormatException;
-import io.vmcored.protocol.rearrange.ContentKind;
-import io.vmcored.protocol.rearrange.StreamReceiver;
+import io.vmcored.protocol.rearrange.StreamReceiver.Outcome;
+import io.vmcored.server.catalog.DumpRecord;
+import io.vmcored.server.catalog.FileUpload;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
 
 /**
- * One file being written by a client (dd, cat, scp, SFTP, makedumpfile -R): content is sniffed and
- * a flattened stream rearranged while it arrives ({@link StreamReceiver}). Single-threaded: the
- * transport calls it from one worker at a time. Corrupt input does not throw out of {@link #feed};
- * the rest is discarded and {@link #finish()} reports the problem.
+ * One file being written by a client (dd, cat, scp, SFTP, makedumpfile -R) into its dump's
+ * catalog record: content is sniffed and a flattened stream rearranged while it arrives.
+ * Single-threaded: the transport calls it from one worker at a time. Corrupt input does not
+ * throw out of {@link #feed}; the rest is discarded and {@link #finish()} reports the problem.
  */
 public final class Upload {
 
     private final HostArea area;
     private final SpoolPath path;
-    private final Path file;
-    private final FileChannel channel;
-    private final StreamReceiver receiver;
+    private final DumpRecord record;
+    private final FileUpload upload;
     private String problem;
-    private boolean announced;
     private boolean ended;
 
-    Upload(HostArea area, SpoolPath path, Path file, FileChannel channel, DecoderLimits limits) {
+    Upload(HostArea area, SpoolPath path, DumpRecord record, FileUpload upload) {
         this.area = area;
         this.path = path;
-        this.file = file;
-        this.channel = channel;
-        this.receiver = new StreamReceiver(channel, limits);
+        this.record = record;
+        this.upload = upload;
     }
 
     public void feed(ByteBuffer data) throws IOException {
@@ -40,27 +35,18 @@ public final class Upload {
             return;
         }
         try {
-            receiver.feed(data);
+            upload.feed(data);
         } catch (FlattenedFormatException e) {
             problem = e.getMessage();
             data.position(data.limit());
         }
-        if (!announced && receiver.kind() != null) {
-            announced = true;
-            area.announce(path, receiver.kind());
-        }
     }
 
-    /** EOF from the client. Returns null on success, else the problem (the stored file is marked incomplete). */
+    /** EOF from the client. Returns null on success, else the problem (the stored file is then marked incomplete). */
     public String finish() throws IOException {
         ended = true;
-        StreamReceiver.Outcome outcome;
-        try {
-            outcome = problem == null ? receiver.finish() : receiver.abort(problem);
-        } finally {
-            channel.close();
-        }
-        area.uploadEnded(path, file, outcome, true);
+        Outcome outcome = problem == null ? upload.finish() : upload.abort(problem);
+        area.uploadEnded(record, path.file(), outcome, true);
         return outcome.complete() ? null : outcome.problem() == null ? "stream ended before its end marker" : outcome.problem();
     }
 
@@ -71,25 +57,16 @@ public final class Upload {
         }
         ended = true;
         try {
-            StreamReceiver.Outcome outcome;
-            try {
-                outcome = receiver.abort(why);
-            } finally {
-                channel.close();
-            }
-            area.uploadEnded(path, file, outcome, false);
+            Outcome outcome = upload.abort(why);
+            area.uploadEnded(record, path.file(), outcome, false);
         } catch (IOException | RuntimeException e) {
-            area.log().warn("host={} file={} outcome=incomplete problem=\"{}\" (marking failed: {})",
-                    area.host(), path.clientPath(), why, e.getMessage());
+            area.log().warn("host={} dump={} file={} outcome=incomplete problem=\"{}\" (recording failed: {})",
+                    area.host(), record.id(), path.file(), why, e.getMessage());
         }
     }
 
-    public ContentKind kind() {
-        return receiver.kind();
-    }
-
     public long bytes() {
-        return receiver.streamBytes();
+        return upload.streamBytes();
     }
 
     public SpoolPath path() {
