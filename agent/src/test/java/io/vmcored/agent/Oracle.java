@@ -1,0 +1,54 @@
+package io.vmcored.agent;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the stored dump must equal: the raw /proc/vmcore the guest sent after the agent (to
+ * a socat listener: {@link #rawSink}), run through the host's makedumpfile with the agent's
+ * pinned options into a flattened stream and rearranged with {@code makedumpfile -R}.
+ */
+final class Oracle {
+
+    private Oracle() {
+    }
+
+    /** socat writing one TCP connection on loopback {@code port} to {@code file}. */
+    static Process rawSink(int port, Path file) throws IOException {
+        return new ProcessBuilder("socat", "-u", "TCP-LISTEN:" + port + ",bind=127.0.0.1,reuseaddr",
+                "OPEN:" + file + ",creat,trunc").redirectErrorStream(true)
+                .redirectOutput(file.resolveSibling("socat.log").toFile()).start();
+    }
+
+    /** makedumpfile -F OPTS raw | makedumpfile -R out: the dump the server must have stored. */
+    static Path rearranged(Path raw, String opts, Path out) throws IOException, InterruptedException {
+        Files.deleteIfExists(out);
+        run("makedumpfile -F " + opts + " '" + raw + "' | makedumpfile -R '" + out + "'");
+        return out;
+    }
+
+    /** makedumpfile --dump-dmesg of a dump, as text. */
+    static String dmesg(Path dump) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(dump.getParent(), "dmesg", ".txt");
+        Files.delete(out);
+        run("makedumpfile --dump-dmesg '" + dump + "' '" + out + "'");
+        try {
+            return Files.readString(out, StandardCharsets.ISO_8859_1);
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    static void run(String shell) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(List.of("bash", "-o", "pipefail", "-c", shell)).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new AssertionError("'" + shell + "' failed (exit " + p.exitValue() + "): "
+                    + new String(out, StandardCharsets.UTF_8));
+        }
+    }
+}
