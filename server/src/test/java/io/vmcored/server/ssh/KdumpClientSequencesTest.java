@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vmcored.protocol.rearrange.ContentKind;
+import io.vmcored.server.catalog.DumpState;
+import io.vmcored.server.storage.Manifest;
 import io.vmcored.protocol.testsupport.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,10 +62,11 @@ class KdumpClientSequencesTest {
         assertFalse(Files.exists(stored.resolve("vmcore-incomplete")), "the -incomplete name must be gone after mv");
         assertArrayEquals(Files.readAllBytes(dmesg), Files.readAllBytes(stored.resolve("vmcore-dmesg.txt")));
         assertEquals("kdump: saving vmcore complete\n", Files.readString(stored.resolve("kexec-dmesg.log")));
-        SshTestServer.Stored ev = server.awaitStored("192.168.122.10-2024-05-01-10:11:12", "vmcore");
-        assertTrue(ev.complete(), "mv from vmcore-incomplete after a full stream: complete, got " + ev);
-        assertEquals(ContentKind.FLATTENED, ev.outcome().kind());
-        assertEquals("web01", ev.host());
+        Manifest m = server.manifest("web01", "192.168.122.10-2024-05-01-10:11:12");
+        assertEquals(DumpState.COMPLETE, m.state, "mv from vmcore-incomplete after a full stream: complete; " + m.problem);
+        assertEquals("vmcore", m.dumpFile);
+        assertEquals("FLATTENED", m.files.get("vmcore").contentKind);
+        assertEquals("ssh", m.transport);
     }
 
     @Test
@@ -113,7 +115,9 @@ class KdumpClientSequencesTest {
         Path stored = server.spool.resolve("web01/10.0.0.7-202405011011");
         assertArrayEquals(Files.readAllBytes(oracle), Files.readAllBytes(stored.resolve("dump.202405011011")));
         assertArrayEquals(Files.readAllBytes(dmesg), Files.readAllBytes(stored.resolve("dmesg.202405011011")));
-        assertTrue(server.awaitStored("10.0.0.7-202405011011", "dump.202405011011").complete());
+        Manifest m = server.manifest("web01", "10.0.0.7-202405011011");
+        assertEquals(DumpState.COMPLETE, m.state, m.problem);
+        assertEquals("dump.202405011011", m.dumpFile);
     }
 
     @Test
@@ -130,7 +134,9 @@ class KdumpClientSequencesTest {
         Path stored = server.spool.resolve("web01/suse15-2024-05-01-10-11");
         assertArrayEquals(Files.readAllBytes(oracle), Files.readAllBytes(stored.resolve("vmcore")));
         assertEquals("Kernel crashdump\nstatus: complete\n", Files.readString(stored.resolve("README.txt")));
-        assertTrue(server.awaitStored("suse15-2024-05-01-10-11", "vmcore").complete(), "cat > vmcore with EOF + exit 0 is complete");
+        Manifest m = server.manifest("web01", "suse15-2024-05-01-10-11");
+        assertEquals(DumpState.COMPLETE, m.state, "cat > vmcore with EOF + exit 0 is complete; " + m.problem);
+        assertEquals("vmcore", m.dumpFile);
     }
 
     @Test

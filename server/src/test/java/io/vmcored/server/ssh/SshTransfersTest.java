@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vmcored.protocol.rearrange.ContentKind;
+import io.vmcored.server.catalog.DumpState;
+import io.vmcored.server.storage.Manifest;
 import io.vmcored.protocol.rearrange.IncompleteMarker;
 import io.vmcored.protocol.testsupport.Fixtures;
 import java.io.InputStream;
@@ -63,9 +64,9 @@ class SshTransfersTest {
         ok(client.scp(List.of("-O"), elf.toString(), "root@127.0.0.1:/var/crash/elf-1/vmcore-incomplete"));
         ok(client.ssh("mv /var/crash/elf-1/vmcore-incomplete /var/crash/elf-1/vmcore", null));
         assertEquals(-1, Files.mismatch(elf, server.spool.resolve("web01/elf-1/vmcore")), "ELF stored byte for byte");
-        SshTestServer.Stored ev = server.awaitStored("elf-1", "vmcore");
-        assertEquals(ContentKind.ELF, ev.outcome().kind());
-        assertTrue(ev.complete());
+        Manifest m = server.manifest("web01", "elf-1");
+        assertEquals("ELF", m.files.get("vmcore").contentKind);
+        assertEquals(DumpState.COMPLETE, m.state, m.problem);
     }
 
     @Test
@@ -84,7 +85,7 @@ class SshTransfersTest {
         ok(r);
         assertArrayEquals(oracle, Files.readAllBytes(server.spool.resolve("web01/sftp-1/vmcore")));
         assertArrayEquals(oracle, Files.readAllBytes(got));
-        assertTrue(server.awaitStored("sftp-1", "vmcore").complete());
+        assertEquals(DumpState.COMPLETE, server.manifest("web01", "sftp-1").state);
         OpenSsh.Result rm = client.sftpBatch("rm /var/crash/sftp-1/vmcore\n");
         assertNotEquals(0, rm.exit(), "deleting is refused: " + rm);
         assertTrue(Files.exists(server.spool.resolve("web01/sftp-1/vmcore")));
@@ -113,8 +114,9 @@ class SshTransfersTest {
         } catch (java.io.IOException broken) {
             // the pipe broke because the process died: expected
         }
-        SshTestServer.Stored ev = server.awaitStored("killed-1", "vmcore-incomplete");
-        assertFalse(ev.complete(), "a dropped connection is recorded incomplete: " + ev);
+        Manifest m = awaitFinished("killed-1");
+        assertEquals(DumpState.INCOMPLETE, m.state, "a dropped connection is recorded incomplete");
+        assertEquals(DumpState.INCOMPLETE, m.files.get("vmcore-incomplete").state);
         try (FileChannel ch = FileChannel.open(server.spool.resolve("web01/killed-1/vmcore-incomplete"))) {
             ByteBuffer status = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
             ch.read(status, IncompleteMarker.KDUMP_STATUS_OFFSET);
@@ -136,8 +138,22 @@ class SshTransfersTest {
         OpenSsh.Result dd = client.ssh("dd of=/var/crash/cut-1/vmcore-incomplete", cut);
         assertEquals(1, dd.exit(), "a flattened stream without its end marker fails: " + dd);
         ok(client.ssh("mv /var/crash/cut-1/vmcore-incomplete /var/crash/cut-1/vmcore.flat", null));
-        SshTestServer.Stored ev = server.awaitStored("cut-1", "vmcore");
-        assertFalse(ev.complete(), "no end marker: incomplete even after mv: " + ev);
+        Manifest m = server.manifest("web01", "cut-1");
+        assertEquals(DumpState.INCOMPLETE, m.state, "no end marker: incomplete even after mv");
+        assertEquals("vmcore", m.dumpFile);
+    }
+
+    /** The connection drop is noticed asynchronously: wait (bounded) for the dump to leave "receiving". */
+    static Manifest awaitFinished(String dir) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            var r = server.catalog.get("web01@" + dir);
+            if (r.isPresent() && r.get().state().finished() && !r.get().inFlight()) {
+                return r.get().snapshot();
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("dump web01@" + dir + " still receiving after 30 s");
     }
 
     static void ok(OpenSsh.Result r) {
