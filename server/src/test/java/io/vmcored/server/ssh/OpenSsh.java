@@ -32,14 +32,19 @@ final class OpenSsh {
 
     /** Makes a key of {@code type} (rsa, ecdsa, ed25519) named {@code name} in {@code dir}. */
     OpenSsh(Path dir, String name, String type, SshTestServer server) throws Exception {
+        this(dir, name, type, server.port(), server.knownHostsLine());
+    }
+
+    /** @param knownHostsLine {@code [127.0.0.1]:PORT KEYTYPE BASE64} of the server */
+    OpenSsh(Path dir, String name, String type, int port, String knownHostsLine) throws Exception {
         this.dir = dir;
         this.key = dir.resolve(name);
-        this.port = server.port();
+        this.port = port;
         this.knownHosts = dir.resolve("known_hosts");
         if (!Files.exists(key)) {
             run(List.of("ssh-keygen", "-q", "-t", type, "-N", "", "-C", name + "@test", "-f", key.toString()), null);
         }
-        Files.writeString(knownHosts, server.knownHostsLine() + "\n");
+        Files.writeString(knownHosts, knownHostsLine + "\n");
     }
 
     Path publicKey() {

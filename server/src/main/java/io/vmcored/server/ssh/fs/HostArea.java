@@ -150,6 +150,11 @@ public final class HostArea {
         if (Files.isSymbolicLink(f) || Files.isDirectory(f, NOFOLLOW)) {
             throw new IOException(p.clientPath() + ": exists and is not a regular file; refusing to write through it");
         }
+        String refused = spool.refusal();
+        if (refused != null) {
+            spool.log().warn("host={} file={} outcome=refused reason={}", host, p.clientPath(), refused);
+            throw new IOException(p.clientPath() + ": upload refused: " + refused);
+        }
         DumpRecord record = record(p.dir());
         return new Upload(this, p, record, record.upload(p.file(), SshSpool.TRANSPORT));
     }

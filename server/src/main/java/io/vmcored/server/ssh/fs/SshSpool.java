@@ -3,6 +3,7 @@ package io.vmcored.server.ssh.fs;
 import io.vmcored.server.catalog.DumpCatalog;
 import io.vmcored.server.ssh.auth.HostNames;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,10 +19,22 @@ public final class SshSpool {
 
     private final DumpCatalog catalog;
     private final ClientPaths paths;
+    private final Supplier<String> refusal;
 
     public SshSpool(DumpCatalog catalog, ClientPaths paths) {
+        this(catalog, paths, () -> null);
+    }
+
+    /** @param refusal null while uploads are allowed, else why not (e.g. the spool's free-space watermark) */
+    public SshSpool(DumpCatalog catalog, ClientPaths paths, Supplier<String> refusal) {
         this.catalog = catalog;
         this.paths = paths;
+        this.refusal = refusal;
+    }
+
+    /** Why new uploads are refused right now, or null. */
+    String refusal() {
+        return refusal.get();
     }
 
     public HostArea area(String host) {
