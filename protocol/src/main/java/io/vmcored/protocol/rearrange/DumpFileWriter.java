@@ -1,6 +1,5 @@
 package io.vmcored.protocol.rearrange;
 
-import io.vmcored.protocol.flat.FlattenedFileReader;
 import io.vmcored.protocol.flat.RecordSink;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,11 +13,9 @@ import java.nio.channels.FileChannel;
  * <p>It remembers how much of the file's head has arrived so that a dump cut
  * short can be marked incomplete in its own header ({@link IncompleteMarker}).
  */
-public final class DumpFileWriter implements RecordSink, FlattenedFileReader.RangeSink {
+public final class DumpFileWriter implements RecordSink {
 
     private final FileChannel out;
-    /** Where the channel's own file position is (-1: unknown); transfers write there, positional writes do not move it. */
-    private long cursor = -1;
     private long extent;
     private long headCovered;
     private long bytesWritten;
@@ -34,37 +31,11 @@ public final class DumpFileWriter implements RecordSink, FlattenedFileReader.Ran
         while (payload.hasRemaining()) {
             at += out.write(payload, at);
         }
-        written(offset, n);
-    }
-
-    private void written(long offset, long n) {
         bytesWritten += n;
         extent = Math.max(extent, offset + n);
         if (offset <= headCovered && offset + n > headCovered) {
             headCovered = offset + n;
         }
-    }
-
-    /**
-     * Moves a payload from a stream file with an in-kernel copy (sendfile), never
-     * through the Java heap. Contiguous records skip the seek.
-     */
-    @Override
-    public long transfer(FileChannel stream, long filePosition, long size, long offset) throws IOException {
-        if (cursor != offset) {
-            out.position(offset);
-        }
-        long moved = 0;
-        while (moved < size) {
-            long n = stream.transferTo(filePosition + moved, size - moved, out);
-            if (n <= 0) {
-                break;
-            }
-            moved += n;
-        }
-        cursor = offset + moved;
-        written(offset, moved);
-        return moved;
     }
 
     /** Largest offset + size written so far: the dump file's size. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmcored.protocol.flat.DecoderLimits;
+import io.vmcored.protocol.flat.FlattenedDecoder;
 import io.vmcored.protocol.testsupport.Fixtures;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,6 +41,25 @@ class RealStreamRearrangeTest {
         assertEquals(-1, Files.mismatch(Fixtures.oracle(name), out),
                 name + ": first differing byte against makedumpfile -R (-1 = identical)");
         assertEquals(Files.size(Fixtures.oracle(name)), outcome.fileSize(), "file size in the outcome");
+    }
+
+    @ParameterizedTest
+    @MethodSource("names")
+    void coalescedWritesGiveTheSameDump(String name) throws IOException {
+        Path out = tmp.resolve(name + ".dump");
+        try (FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+             InputStream in = Files.newInputStream(Fixtures.stream(name));
+             CoalescingWriter writer = new CoalescingWriter(new DumpFileWriter(ch))) {
+            FlattenedDecoder decoder = new FlattenedDecoder(writer, DecoderLimits.DEFAULT);
+            Random random = new Random(name.hashCode());
+            byte[] buf = new byte[1 << 20];
+            for (int n; (n = in.read(buf, 0, 1 + random.nextInt(buf.length))) > 0; ) {
+                decoder.feed(ByteBuffer.wrap(buf, 0, n));
+            }
+            decoder.finish();
+            writer.flush();
+        }
+        assertEquals(-1, Files.mismatch(Fixtures.oracle(name), out), name + ": differs from makedumpfile -R");
     }
 
     @ParameterizedTest

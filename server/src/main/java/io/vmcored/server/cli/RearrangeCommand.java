@@ -54,7 +54,44 @@ public final class RearrangeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter err = spec.commandLine().getErr();
+        return execute(spec.commandLine().getErr());
+    }
+
+    /**
+     * Runs {@code rearrange [-f] [--max-dump-size N] DUMPFILE} without picocli; returns
+     * null for any other shape (help, unknown options), which picocli then handles.
+     */
+    static Integer runWithoutPicocli(String[] args) {
+        if (args.length < 2 || !args[0].equals("rearrange")) {
+            return null;
+        }
+        RearrangeCommand cmd = new RearrangeCommand();
+        int i = 1;
+        for (; i < args.length - 1; i++) {
+            if (args[i].equals("-f")) {
+                cmd.force = true;
+            } else if (args[i].equals("--max-dump-size") && i + 1 < args.length - 1 && args[i + 1].matches("[0-9]{1,18}")) {
+                cmd.maxDumpSize = Long.parseLong(args[++i]);
+            } else {
+                return null;
+            }
+        }
+        String file = args[args.length - 1];
+        if (file.startsWith("-") || cmd.maxDumpSize <= 0) {
+            return null;
+        }
+        cmd.dumpFile = Path.of(file);
+        PrintWriter err = new PrintWriter(System.err, true);
+        try {
+            return cmd.execute(err);
+        } catch (IOException | RuntimeException e) {
+            return fail(err, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        } finally {
+            err.flush();
+        }
+    }
+
+    private int execute(PrintWriter err) throws IOException {
         DecoderLimits limits = new DecoderLimits(maxDumpSize);
         try (StdinStream in = StdinStream.open()) {
             ByteBuffer first = in.next();
@@ -66,8 +103,8 @@ public final class RearrangeCommand implements Callable<Integer> {
                 return fail(err, "standard input is not a flattened dump (makedumpfile -F): it looks like "
                         + describe(kind) + (in.wrapper().isWrapped() ? " inside " + describe(in.wrapper()) : ""));
             }
-            try (FileChannel out = openOutput()) {
-                CoalescingWriter writer = new CoalescingWriter(new DumpFileWriter(out));
+            try (FileChannel out = openOutput();
+                 CoalescingWriter writer = new CoalescingWriter(new DumpFileWriter(out))) {
                 FlattenedDecoder decoder = new FlattenedDecoder(writer, limits);
                 return finish(() -> {
                     try {
