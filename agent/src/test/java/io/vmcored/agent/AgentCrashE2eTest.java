@@ -49,7 +49,7 @@ class AgentCrashE2eTest {
             Path raw = dir.resolve("raw.elf");
             Process sink = Oracle.rawSink(rawPort, raw);
             long t0 = System.nanoTime();
-            try (Guest guest = new Guest(images, dir.resolve("guest"), List.of("vmcored.port=" + server.tcpPort(),
+            try (Guest guest = new Guest(images, dir.resolve("happy"), List.of("vmcored.port=" + server.tcpPort(),
                     "vmcored.host=e2e-guest", "vmcoredtest.raw_port=" + rawPort))) {
                 assertEquals(0, guest.awaitAgentExit(RUN), "agent exit status");
                 long agentDone = guest.seconds();
@@ -76,7 +76,7 @@ class AgentCrashE2eTest {
             int rawPort = E2eSupport.freePort();
             Path raw = dir.resolve("raw.elf");
             Process sink = Oracle.rawSink(rawPort, raw);
-            try (Guest guest = new Guest(images, dir.resolve("guest"), List.of("vmcored.port=" + server.tcpPort(),
+            try (Guest guest = new Guest(images, dir.resolve("linkcut"), List.of("vmcored.port=" + server.tcpPort(),
                     "vmcored.host=cut-guest", "vmcored.compress=none", "vmcored.stall-timeout=10",
                     "vmcoredtest.raw_port=" + rawPort))) {
                 long cutAt = awaitDumpBytes(server, guest, 4L << 20);
@@ -100,7 +100,7 @@ class AgentCrashE2eTest {
     @Test
     void serverDownAtFirstIsRetriedUntilItStarts() throws Exception {
         int port = E2eSupport.freePort();
-        try (Guest guest = new Guest(images, dir.resolve("guest"), List.of("vmcored.port=" + port,
+        try (Guest guest = new Guest(images, dir.resolve("late"), List.of("vmcored.port=" + port,
                 "vmcored.host=late-guest", "vmcored.retries=10"))) {
             guest.await(l -> l.contains("retry 2/10"), RUN, "second retry of the agent");
             try (TestServer server = new TestServer(dir.resolve("server"), port, 0, Map.of()).start()) {
@@ -117,7 +117,7 @@ class AgentCrashE2eTest {
     void serverRefusingForDiskSpaceMakesAgentFallBack() throws Exception {
         try (TestServer full = new TestServer(dir.resolve("full"), 0, 0, Map.of("spool.min-free", "1000T")).start();
              TestServer spare = new TestServer(dir.resolve("spare"), 0, 0, Map.of()).start();
-             Guest guest = new Guest(images, dir.resolve("guest"), List.of("vmcored.port=" + full.tcpPort(),
+             Guest guest = new Guest(images, dir.resolve("fallback"), List.of("vmcored.port=" + full.tcpPort(),
                      "vmcored.host=full-guest", "vmcored.fallback-server=10.0.2.2",
                      "vmcored.fallback-port=" + spare.tcpPort()))) {
             assertEquals(0, guest.awaitAgentExit(RUN), "agent exit status");

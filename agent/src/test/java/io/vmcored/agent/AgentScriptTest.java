@@ -73,7 +73,7 @@ class AgentScriptTest {
         try (TestServer server = new TestServer(dir.resolve("server"), 0, 0, Map.of()).start()) {
             Path conf = dir.resolve("vmcored-agent.conf");
             Files.writeString(conf, "# as installed in /etc\nserver = 127.0.0.1\nport=" + server.tcpPort()
-                    + "\ntransport=tcp\nhost=conf-host\ncompress=\"lzo\"\nlevel=31\n");
+                    + "\ntransport=tcp   # tcp, http or ssh\nhost=conf-host\ncompress=\"lzo\"\nlevel=31\n");
             Result r = agent(List.of("--config", conf.toString(), "--vmcore", Fixtures.vmcore().toString(),
                     "--work-dir", dir.resolve("work").toString()));
             assertEquals(0, r.rc, r.out);
@@ -118,6 +118,8 @@ class AgentScriptTest {
             Path plainDir = steered == m1 ? dumps.get(1) : dumps.get(0);
             assertEquals("1", steered.path("steer").path("level").asText(), "steering in manifest: " + steered);
             assertEquals("lzo", steered.path("steer").path("compress").asText(), "steering in manifest: " + steered);
+            assertEquals("1", steered.path("sender").path("level").asText(), "what the agent used: " + steered);
+            assertEquals("lzo", steered.path("sender").path("compress").asText(), "what the agent used: " + steered);
             assertSameBytes(Fixtures.oracle("kdump-zlib-d31"), plainDir.resolve("vmcore"));
             assertSameBytes(Fixtures.oracle("kdump-lzo-d1"), steeredDir.resolve("vmcore"));
         }

@@ -48,7 +48,10 @@ final class Guest implements AutoCloseable {
                 "-netdev", "user,id=n0", "-device", "virtio-net-pci,netdev=n0",
                 "-qmp", "unix:" + qmpPath + ",server=on,wait=off");
         qemu = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE).start();
-        Path log = workDir.resolve("console.log");
+        // kept beside the build output when surefire says where (agent/pom.xml), else in workDir
+        String logs = System.getProperty("vmcored.e2e.logs");
+        Path log = logs == null ? workDir.resolve("console.log")
+                : Files.createDirectories(Path.of(logs)).resolve(workDir.getFileName() + "-console.log");
         Thread reader = new Thread(() -> copyConsole(log), "guest-console");
         reader.setDaemon(true);
         reader.start();
