@@ -61,23 +61,22 @@ final class LocklessRingReader {
         ByteBuffer infos = le(readPartly(prb.getLong((int) (ring + l.infos)), count * (int) l.infoSize, "infos"));
         byte[] data = readPartly(prb.getLong((int) (l.textDataRing + l.data)), (int) dataSize, "text data");
         dataMissing = lastMissing;
-        long tail = prb.getLong((int) (ring + l.tailId + l.counter));
-        long head = prb.getLong((int) (ring + l.headId + l.counter));
+        long tail = prb.getLong((int) (ring + l.tailId + l.counter)) & ID_MASK;
+        long head = prb.getLong((int) (ring + l.headId + l.counter)) & ID_MASK;
 
         ByteArrayOutputStream out = new ByteArrayOutputStream(data.length + data.length / 4);
         int records = 0;
-        long steps = ((head - tail) & ID_MASK);
+        long steps = (head - tail) & ID_MASK;
         if (steps >= count) {
             problems.add("printk ring ids tail " + tail + " / head " + head + " span more than the "
                     + count + " descriptors; reading the last " + count);
-            tail = (head - count + 1) & ID_MASK;
+            steps = count - 1;
+            tail = (head - steps) & ID_MASK;
         }
-        for (long id = tail; ; id = (id + 1) & ID_MASK) {
+        // tail..head inclusive, as makedumpfile's loop plus its "dump head record"
+        for (long i = 0, id = tail; i <= steps; i++, id = (id + 1) & ID_MASK) {
             if (record(descs, infos, data, count, dataSize, id, out)) {
                 records++;
-            }
-            if (id == head) {
-                break;
             }
         }
         if (lostRecords > 0) {
