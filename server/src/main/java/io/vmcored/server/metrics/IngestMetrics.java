@@ -40,9 +40,10 @@ public final class IngestMetrics implements UploadObserver {
         Gauge.builder(IN_FLIGHT, inFlight, AtomicInteger::get)
                 .description("Uploads being received now").register(registry);
         Gauge.builder(CONNECTIONS, connections, AtomicInteger::get)
-                .description("Open ingest connections (TCP and HTTP)").baseUnit("connections").register(registry);
+                .description("Open ingest connections (TCP and HTTP)").register(registry);
         Gauge.builder(SPOOL_FREE, spoolFree, s -> s.getAsLong())
-                .description("Usable bytes in the spool file system").baseUnit("bytes").register(registry);
+                .description("Usable bytes in the spool file system").baseUnit("bytes").strongReference(true)
+                .register(registry);
         for (String reason : new String[] {"disk_low", "unauthorized", "bad_request", "resume_mismatch", "busy"}) {
             refusedCounter(reason);
         }
