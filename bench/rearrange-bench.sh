@@ -42,4 +42,7 @@ v = med["vmcored-rearrange"]
 print(f"\nvmcored vs makedumpfile -R: {med['makedumpfile-R'] / v:.2f}x faster (target >= 4x)")
 print(f"vmcored time / cat time:    {v / med['cat']:.2f} (target <= 1.10)")
 print(f"output byte-identical to makedumpfile -R: {sys.argv[3]}")
+import datetime
+print(f"\nrow for docs/performance.md:\n| {datetime.date.today()} | {med['cat']:.3f} s | {med['makedumpfile-R']:.3f} s | "
+      f"{v:.3f} s | {med['makedumpfile-R'] / v:.2f}x faster | {v / med['cat']:.2f}x the time |")
 PY

@@ -31,7 +31,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code vmcored rearrange [-f] DUMPFILE < STREAM}: the drop-in for {@code makedumpfile -R}.
  * Exit 0 complete, 1 unusable input or output, 2 stream cut short (dump kept, marked incomplete).
  */
-@Command(name = "rearrange", description = {
+@Command(name = "rearrange", mixinStandardHelpOptions = true, description = {
     "Rearrange a flattened dump (makedumpfile -F) from standard input into DUMPFILE,",
     "like makedumpfile -R. The stream may be gzip/bzip2/xz/lz4 wrapped.",
     "Exit status: 0 complete, 1 invalid input or output, 2 stream ended early (dump kept, marked incomplete)."})

@@ -132,6 +132,20 @@ class RearrangeCommandTest {
         assertOneLine(r.stderr(), "ends beyond the maximum dump size 65536");
     }
 
+    @Test
+    void helpAndUnknownOptionsGoThroughTheFullParser() throws Exception {
+        Path empty = tmp.resolve("empty");
+        Files.write(empty, new byte[0]);
+        CliProcess.Result help = CliProcess.run(empty, "rearrange", "--help");
+        assertEquals(0, help.exit(), help.stderr());
+        assertTrue(help.stdout().contains("Usage: vmcored rearrange") && help.stdout().contains("--max-dump-size"),
+                help.stdout());
+        CliProcess.Result unknown = CliProcess.run(empty, "rearrange", "--bogus", tmp.resolve("d").toString());
+        assertEquals(2, unknown.exit(), "picocli's usage error status");
+        assertTrue(unknown.stderr().contains("Unknown option: '--bogus'"), unknown.stderr());
+        assertFalse(Files.exists(tmp.resolve("d")), "nothing created on a usage error");
+    }
+
     private void expectFailure(Path in, byte[] content, Path out, String message) throws Exception {
         Files.write(in, content);
         Files.deleteIfExists(out);
