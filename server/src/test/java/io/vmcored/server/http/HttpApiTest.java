@@ -1,0 +1,97 @@
+package io.vmcored.server.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vmcored.protocol.testsupport.Fixtures;
+import io.vmcored.server.config.ServerConfig;
+import io.vmcored.server.server.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The HTTP API driven by curl: upload, resume, list, metadata, download with Range, tokens, /metrics. */
+class HttpApiTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String OP = "operator-secret-1";
+    private static final String HOST_TOKEN = "web1-secret-1";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void curlUploadResumeListDownloadAndMetrics() throws Exception {
+        String name = "kdump-zlib-d31";
+        Path flat = Fixtures.stream(name);
+        ServerConfig c = TestServer.config(tmp);
+        c.operatorToken = OP;
+        c.hostTokens.put("web1", HOST_TOKEN);
+        try (TestServer s = TestServer.start(c)) {
+            String base = "http://127.0.0.1:" + s.http() + "/api/v1/dumps";
+            String auth = " -H 'Authorization: Bearer " + HOST_TOKEN + "' ";
+            // a host token of another host may not upload web2
+            assertEquals("401", s.sh("curl -s -o /dev/null -w '%{http_code}' -T " + flat + auth + "'" + base + "/web2'"),
+                    "web1's token uploading web2");
+            // cut: only 5 MB of the stream arrive in a complete body
+            JsonNode cut = json(s.sh("head -c 5000000 " + flat + " | curl -sS -T -" + auth + "'" + base + "/web1?dump=b7'"));
+            assertEquals("incomplete", cut.get("state").asText(), "cut upload: " + cut);
+            String head = s.sh("curl -sS -I" + auth + "'" + base + "/web1?dump=b7'");
+            long off = Long.parseLong(header(head, "x-vmcored-offset"));
+            assertEquals(cut.get("offset").asLong(), off, "HEAD offset equals the PUT's answer");
+            JsonNode done = json(s.sh("tail -c +" + (off + 1) + " " + flat + " | curl -sS -T -" + auth + "'" + base
+                    + "/web1?dump=b7&offset=" + off + "'"));
+            assertEquals("complete", done.get("state").asText(), "resumed upload: " + done);
+            String id = done.get("id").asText();
+
+            String op = " -H 'Authorization: Bearer " + OP + "' ";
+            assertEquals("401", s.sh("curl -s -o /dev/null -w '%{http_code}'" + auth + "'" + base + "'"),
+                    "listing with a host token");
+            JsonNode list = json(s.sh("curl -sS" + op + "'" + base + "?host=web1&state=complete'"));
+            assertEquals(1, list.size(), "filtered list: " + list);
+            assertEquals(id, list.get(0).get("id").asText(), "listed id");
+            JsonNode meta = json(s.sh("curl -sS" + op + "'" + base + "/" + id + "'"));
+            assertEquals("kdump-compressed", meta.get("inspect").get("format").asText(), "inspection: " + meta);
+            assertEquals(1, meta.get("resumes").asInt(), "resumes");
+
+            Path dl = tmp.resolve("dl");
+            s.sh("curl -sS -o " + dl + op + "'" + base + "/" + id + "/vmcore'");
+            assertEquals(-1, Files.mismatch(dl, Fixtures.oracle(name)), "download vs makedumpfile -R");
+            Path part = tmp.resolve("part");
+            s.sh("curl -sS -r 1000-4999 -o " + part + op + "'" + base + "/" + id + "/vmcore'");
+            byte[] want = new byte[4000];
+            System.arraycopy(Files.readAllBytes(Fixtures.oracle(name)), 1000, want, 0, 4000);
+            assertEquals(-1, Files.mismatch(part, Files.write(tmp.resolve("want"), want)), "Range 1000-4999");
+
+            assertEquals("ok\n", s.sh("curl -sS http://127.0.0.1:" + s.http() + "/healthz"), "/healthz");
+            Map<String, Double> metrics = PrometheusText.parse(s.sh("curl -sS http://127.0.0.1:" + s.http() + "/metrics"));
+            assertEquals(1.0, metrics.get("vmcored_uploads_finished_total{outcome=\"complete\",transport=\"http\"}"),
+                    "complete http uploads");
+            assertEquals(1.0, metrics.get("vmcored_upload_resumes_total{transport=\"http\"}"), "resumes");
+            assertEquals(1.0, metrics.get("vmcored_uploads_refused_total{reason=\"unauthorized\"}"), "refused");
+            assertTrue(metrics.get("vmcored_spool_free_bytes") > 0, "spool free gauge");
+            assertEquals(5000000.0 + Files.size(flat) - off,
+                    metrics.get("vmcored_received_bytes_total{transport=\"http\"}"), "bytes received");
+        }
+    }
+
+    static JsonNode json(String s) throws Exception {
+        return JSON.readTree(s);
+    }
+
+    static String header(String headers, String name) {
+        Map<String, String> h = new HashMap<>();
+        for (String line : headers.split("\r?\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                h.put(line.substring(0, colon).trim().toLowerCase(), line.substring(colon + 1).trim());
+            }
+        }
+        return h.get(name);
+    }
+}
