@@ -31,6 +31,11 @@ public interface DumpSource extends Closeable {
         if (offset < 0 || length < 0) {
             throw new DumpFormatException(what + ": invalid offset " + offset + " / length " + length);
         }
+        if (offset + length > size()) {
+            // checked before allocating: a damaged length must not cost memory
+            throw new DumpFormatException(what + " at offset " + offset + " needs " + length
+                    + " bytes but the file ends at " + size() + " (truncated dump?)");
+        }
         ByteBuffer buf = ByteBuffer.allocate(length);
         while (buf.hasRemaining()) {
             int n = read(offset + buf.position(), buf);

@@ -62,9 +62,9 @@ public record ElfCore(ByteOrder order, int machine, int flags, List<ProgramHeade
         if (phnum == 0xffff) {
             phnum = extendedPhnum(src, e, order);
         }
-        if (phentsize < 56 || phnum > MAX_PHNUM || phoff < 0) {
+        if (phentsize < 56 || phentsize > 1024 || phnum > MAX_PHNUM || phoff < 0 || phnum * phentsize > 64L << 20) {
             throw new DumpFormatException(src.name() + ": ELF program header table (offset " + phoff + ", entry size "
-                    + phentsize + ", count " + phnum + ") is invalid: expected entry size >= 56, count <= " + MAX_PHNUM);
+                    + phentsize + ", count " + phnum + ") is invalid: expected entry size 56..1024, count <= " + MAX_PHNUM);
         }
         ByteBuffer ph = src.readExactly(phoff, (int) (phnum * phentsize), "ELF program headers").order(order);
         List<ProgramHeader> headers = new ArrayList<>();
