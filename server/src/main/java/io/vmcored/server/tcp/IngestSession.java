@@ -29,6 +29,8 @@ import java.util.concurrent.TimeUnit;
 final class IngestSession extends ChannelInboundHandlerAdapter {
 
     private static final long BARE_END_QUIET_MILLIS = 500;
+    /** After a reply that ends an upload early, read and discard at most this long so the reply is read. */
+    private static final long DRAIN_SECONDS = 10;
 
     private final ServerContext server;
     private final HandshakeRequest req;
@@ -181,6 +183,10 @@ final class IngestSession extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
+            if (ended) {
+                ctx.close();
+                return;
+            }
             finish(ctx, null);
         } else if (evt instanceof IdleStateEvent && ctx.channel().config().isAutoRead()) {
             finish(ctx, "no data for " + server.config().idleTimeout.toSeconds() + "s (idle timeout)");
@@ -209,7 +215,7 @@ final class IngestSession extends ChannelInboundHandlerAdapter {
             if (req == null) {
                 ctx.close();
             } else {
-                r.sendAndClose(ctx);
+                r.sendAndDrain(ctx, DRAIN_SECONDS);
             }
         }));
     }
@@ -244,6 +250,6 @@ final class IngestSession extends ChannelInboundHandlerAdapter {
         server.metrics().refused(reason.equals("bad_offset") || reason.equals("unknown_dump") ? "bad_request" : reason);
         ended = true;
         ctx.channel().config().setAutoRead(false);
-        Reply.of("REFUSED").put("reason", reason).put("offset", offset).message(why).sendAndClose(ctx);
+        Reply.of("REFUSED").put("reason", reason).put("offset", offset).message(why).sendAndDrain(ctx, DRAIN_SECONDS);
     }
 }

@@ -5,6 +5,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import io.netty.channel.socket.SocketChannel;
 
 /**
  * One reply line: {@code STATUS key=value ... message=free text\n}; values never contain
@@ -43,6 +45,26 @@ final class Reply {
 
     String text() {
         return line + "\n";
+    }
+
+    /**
+     * Writes the line, half-closes, and discards what the sender still sends (until its EOF,
+     * at most {@code lingerSeconds}): closing with unread input would reset the connection and
+     * the sender (busybox nc, still writing) would never read the reply.
+     */
+    void sendAndDrain(ChannelHandlerContext ctx, long lingerSeconds) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        ctx.channel().config().setAutoRead(true);
+        ctx.writeAndFlush(Unpooled.copiedBuffer(text(), StandardCharsets.US_ASCII)).addListener(f -> {
+            if (ctx.channel() instanceof SocketChannel sc && sc.isActive() && !sc.isInputShutdown()) {
+                sc.shutdownOutput();
+                ctx.executor().schedule(() -> ctx.close(), lingerSeconds, TimeUnit.SECONDS);
+            } else {
+                ctx.close();
+            }
+        });
     }
 
     /** Writes the line and closes the connection (the reply is always the last thing sent). */
