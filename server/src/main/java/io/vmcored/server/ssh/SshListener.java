@@ -34,7 +34,7 @@ public final class SshListener implements Listener {
         SshOptions options = SshOptions.from(config.ssh.options());
         SshSpool spool = new SshSpool(context.catalog(), new ClientPaths(options.basePaths()), context.admission()::refusal);
         receiver = new SshReceiver(context.group(), context.fileExecutor(), config.stateDir, spool, options,
-                config.bind, config.ssh.port());
+                config.bind, config.ssh.port(), config.idleTimeout);
         receiver.start();
     }
 

@@ -13,12 +13,14 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.cipher.Cipher;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.netty.NettyIoServiceFactoryFactory;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.UserAuthFactory;
@@ -43,11 +45,18 @@ public final class SshReceiver implements AutoCloseable {
      */
     public SshReceiver(EventLoopGroup group, Executor files, Path stateDir, SshSpool spool, SshOptions options,
                        String bind, int port) throws IOException {
+        this(group, files, stateDir, spool, options, bind, port, Duration.ofMinutes(10));
+    }
+
+    /** @param idleTimeout a session sending nothing this long is closed (an upload in it ends incomplete) */
+    public SshReceiver(EventLoopGroup group, Executor files, Path stateDir, SshSpool spool, SshOptions options,
+                       String bind, int port, Duration idleTimeout) throws IOException {
         AuthorizedKeyStore keys = new AuthorizedKeyStore(stateDir);
         server = SshServer.setUpDefaultServer();
         server.setIoServiceFactoryFactory(new NettyIoServiceFactoryFactory(group));
         server.setHost(bind);
         server.setPort(port);
+        CoreModuleProperties.IDLE_TIMEOUT.set(server, idleTimeout);
         server.setKeyPairProvider(HostKeys.load(stateDir));
         List<NamedFactory<Cipher>> ciphers = new ArrayList<>();
         for (String c : options.ciphers()) {
