@@ -48,7 +48,7 @@ public final class ServerConfig {
     public Duration idleTimeout = Duration.ofMinutes(5);
     public Duration handshakeTimeout = Duration.ofSeconds(30);
     /** Bytes a connection may have queued for the disk before it stops reading. */
-    public int connectionBufferBytes = 4 << 20;
+    public int connectionBufferBytes = 1 << 20;
     public int maxConnections = 1024;
     public int ioThreads = 0;
     public int fileThreads = 8;
@@ -64,6 +64,8 @@ public final class ServerConfig {
     public boolean tlsHttp = true;
 
     public final SshSettings ssh = new SshSettings();
+    /** Crash analysis and event hooks: {@code analysis.*}, {@code events.*}. */
+    public final CrashSettings crash = new CrashSettings();
 
     /** Reads a properties file over the current values. */
     public ServerConfig load(Path file) throws IOException {
@@ -114,6 +116,8 @@ public final class ServerConfig {
                     hostTokens.put(key.substring("auth.host-token.".length()), v);
                 } else if (key.startsWith("ssh.") && key.length() > 4) {
                     ssh.options().put(key.substring(4), v);
+                } else if ((key.startsWith("analysis.") || key.startsWith("events.")) && crash.set(key, v)) {
+                    return this;
                 } else {
                     throw new IllegalArgumentException("unknown configuration key \"" + key + "\" (see docs/server.md)");
                 }
@@ -133,6 +137,7 @@ public final class ServerConfig {
         p.port("ingest.port", ingestPort);
         p.port("http.port", httpPort);
         ssh.validate(p);
+        crash.validate(p);
         p.atLeast("spool.min-free", minFreeBytes, 0);
         p.atLeast("retention.max-per-host", retentionMaxPerHost, 0);
         p.atLeast("retention.max-total", retentionMaxTotalBytes, 0);
