@@ -32,6 +32,8 @@ public final class DumpCatalog {
     private final DecoderLimits limits;
     private final Map<String, DumpRecord> byId = new ConcurrentHashMap<>();
     private volatile UploadObserver observer = UploadObserver.NONE;
+    private volatile java.util.concurrent.Executor background = Runnable::run;
+    private volatile DumpListener listener = DumpListener.NONE;
 
     private DumpCatalog(SpoolLayout layout, DecoderLimits limits) {
         this.layout = layout;
@@ -46,12 +48,34 @@ public final class DumpCatalog {
         return c;
     }
 
+    /** Where follow-up work (checksums) runs; the server sets its file executor. */
+    public void background(java.util.concurrent.Executor e) {
+        background = e;
+    }
+
+    void background(Runnable task) {
+        try {
+            background.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            task.run();
+        }
+    }
+
     public void observer(UploadObserver o) {
         observer = o;
     }
 
     UploadObserver observer() {
         return observer;
+    }
+
+    /** Who hears about dumps starting and ending (crash analysis, events); set after {@link #open}. */
+    public void listener(DumpListener l) {
+        listener = l;
+    }
+
+    DumpListener listener() {
+        return listener;
     }
 
     DecoderLimits limits() {

@@ -32,6 +32,8 @@ public final class DumpRecord {
     private final Path dir;
     private final Manifest m;
     private int activeUploads;
+    /** True from the first upload until the dump ends: the "started" event fires once per receiving period. */
+    private boolean announced;
 
     DumpRecord(DumpCatalog catalog, Path dir, Manifest manifest) {
         this.catalog = catalog;
@@ -215,14 +217,29 @@ public final class DumpRecord {
         e.finished = Instant.now().toString();
         e.transferMillis += millis;
         setResume(e, o.complete() ? null : p);
-        if (o.complete()) {
-            e.checksum = Checksums.xxh64(fileFor(name));
-            if (name.equals(m.dumpFile)) {
-                m.inspect = DumpInspector.inspect(fileFor(name));
-            }
+        if (o.complete() && name.equals(m.dumpFile)) {
+            m.inspect = DumpInspector.inspect(fileFor(name));
         }
         save();
+        if (o.complete()) {
+            // a full re-read of the file: off the upload's critical path
+            catalog.background(() -> storeChecksum(name, e));
+        }
         return e.state;
+    }
+
+    private void storeChecksum(String name, FileEntry e) {
+        try {
+            String sum = Checksums.xxh64(fileFor(name));
+            synchronized (this) {
+                if (m.files.get(name) == e && e.state == DumpState.COMPLETE) {
+                    e.checksum = sum;
+                    save();
+                }
+            }
+        } catch (IOException ex) {
+            LOG.warn("checksum of {} in dump {} failed: {}", name, m.id, ex.getMessage());
+        }
     }
 
     private void begin(String name, String transport, boolean resumed) throws IOException {
@@ -235,6 +252,10 @@ public final class DumpRecord {
             m.problem = null;
             m.finished = null;
             save();
+            if (!announced) {
+                announced = true;
+                catalog.listener().started(this);
+            }
         }
         catalog.observer().started(transport, resumed);
     }
@@ -247,6 +268,8 @@ public final class DumpRecord {
         long size = m.files.values().stream().mapToLong(f -> f.fileSize).sum();
         LOG.info("dump {} host={} id={} transport={} outcome={} size={}{}", m.dumpFile == null ? "-" : m.dumpFile,
                 m.host, m.id, m.transport, state.wire(), size, problem == null ? "" : " problem=\"" + problem + "\"");
+        announced = false;
+        catalog.listener().finished(this, state);
         return state;
     }
 

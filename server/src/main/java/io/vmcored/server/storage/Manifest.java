@@ -38,6 +38,8 @@ public final class Manifest {
     public Map<String, String> sender;
     /** Facts read from the dump header: format, kernel release, crash time, machine. */
     public Map<String, String> inspect;
+    /** Crash analysis (io.vmcored.server.analysis): kernel log file, panic line, frames, signature. */
+    public Map<String, Object> analysis;
     public Map<String, FileEntry> files = new LinkedHashMap<>();
 
     /** One file of the dump directory. */

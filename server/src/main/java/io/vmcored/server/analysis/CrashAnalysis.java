@@ -1,0 +1,152 @@
+package io.vmcored.server.analysis;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vmcored.server.catalog.DumpCatalog;
+import io.vmcored.server.catalog.DumpListener;
+import io.vmcored.server.catalog.DumpRecord;
+import io.vmcored.server.catalog.DumpState;
+import io.vmcored.server.config.CrashSettings;
+import io.vmcored.server.events.BoundedExecutor;
+import io.vmcored.server.events.DumpEvent;
+import io.vmcored.server.events.EventHooks;
+import io.vmcored.server.storage.Manifest;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Post-ingest crash analysis: when a dump ends (complete or incomplete) it is queued on
+ * this component's own bounded executor, never on an event loop or the file executor;
+ * a full queue drops the analysis (counted, logged) rather than slowing ingest. Each
+ * analysis writes {@code dmesg.txt}, records a {@link CrashReport} in the manifest,
+ * files the dump in the {@link SignatureIndex}, updates the metrics and fires the
+ * events (dump-completed / dump-failed after the analysis, so they carry the crash;
+ * new-signature for a group never seen before).
+ */
+public final class CrashAnalysis implements DumpListener, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger("vmcored.analysis");
+
+    private final DumpCatalog catalog;
+    private final SignatureIndex index = new SignatureIndex();
+    private final CrashMetrics metrics;
+    private final EventHooks events;
+    private final BoundedExecutor executor;
+    /** Dumps waiting in the queue: a dump that ends again before its run starts is not queued twice. */
+    private final Set<String> waiting = ConcurrentHashMap.newKeySet();
+
+    private CrashAnalysis(CrashSettings s, DumpCatalog catalog, MeterRegistry registry) {
+        this.catalog = catalog;
+        this.metrics = new CrashMetrics(registry, index, s.topSignatures);
+        this.events = new EventHooks(s, registry);
+        this.executor = s.analysisEnabled ? new BoundedExecutor("analysis", s.analysisThreads, s.analysisQueue) : null;
+    }
+
+    /** Rebuilds the signature index from the manifests and starts listening to the catalog. */
+    public static CrashAnalysis start(CrashSettings s, DumpCatalog catalog, MeterRegistry registry) {
+        CrashAnalysis a = new CrashAnalysis(s, catalog, registry);
+        int analyzed = 0;
+        for (DumpRecord r : catalog.list(r -> true)) {
+            Manifest m = r.snapshot();
+            CrashReport report = CrashReport.fromManifest(m.analysis);
+            if (report != null) {
+                analyzed++;
+                a.index.add(m.id, m.host, seen(m), report);
+            }
+        }
+        a.metrics.crashes(a.index.groups());
+        catalog.listener(a);
+        LOG.info("crash signatures rebuilt from {} analyzed dumps: {} groups; analysis {}", analyzed,
+                a.index.size(), s.analysisEnabled ? "on, " + s.analysisThreads + " threads" : "off");
+        return a;
+    }
+
+    /** Signature groups of the dumps in the spool, most dumps first. */
+    public List<SignatureGroup> signatures() {
+        index.retain(id -> catalog.get(id).isPresent());
+        return index.groups();
+    }
+
+    @Override
+    public void started(DumpRecord record) {
+        events.fire(EventFactory.of(DumpEvent.STARTED, record, record.snapshot(), null, null));
+    }
+
+    @Override
+    public void finished(DumpRecord record, DumpState state) {
+        if (state == DumpState.REJECTED || executor == null) {
+            fireEnd(record, record.snapshot(), null);
+            return;
+        }
+        if (!waiting.add(record.id())) {
+            return; // the queued run has not started: it will read this newer state
+        }
+        if (!executor.offer(() -> run(record))) {
+            waiting.remove(record.id());
+            metrics.dropped();
+            LOG.warn("analysis host={} id={} outcome=dropped (analysis queue full: raise analysis.queue or "
+                    + "analysis.threads)", record.host(), record.id());
+            fireEnd(record, record.snapshot(), null);
+        }
+    }
+
+    private void run(DumpRecord record) {
+        waiting.remove(record.id());
+        if (record.state() == DumpState.RECEIVING || catalog.get(record.id()).isEmpty()) {
+            return; // resumed (its end queues a new run) or deleted meanwhile
+        }
+        long t0 = System.nanoTime();
+        CrashReport report;
+        try {
+            report = DumpAnalyzer.analyze(record);
+        } catch (IOException | RuntimeException e) {
+            report = CrashReport.failed("analysis: " + e, (System.nanoTime() - t0) / 1_000_000);
+        }
+        CrashReport stored = report;
+        try {
+            record.update(m -> m.analysis = stored.toManifest());
+        } catch (IOException e) {
+            LOG.warn("analysis host={} id={}: cannot write the manifest ({})", record.host(), record.id(), e.getMessage());
+        }
+        Manifest m = record.snapshot();
+        boolean fresh = index.add(m.id, m.host, seen(m), report);
+        index.retain(id -> catalog.get(id).isPresent());
+        metrics.analyzed(report.outcome(), report.millis());
+        metrics.crashes(index.groups());
+        LOG.info("analysis host={} id={} outcome={} records={} signature={}{} millis={}{}", m.host, m.id,
+                report.outcome(), report.records(), report.signature() == null ? "-" : report.signature(),
+                report.crash() ? " panic=\"" + report.headline() + "\"" : "", report.millis(),
+                report.problems().isEmpty() ? "" : " problems=\"" + String.join("; ", report.problems()) + "\"");
+        fireEnd(record, m, report);
+        if (fresh) {
+            events.fire(EventFactory.of(DumpEvent.NEW_SIGNATURE, record, m, report, index.count(report.signature())));
+        }
+    }
+
+    private void fireEnd(DumpRecord record, Manifest m, CrashReport r) {
+        String event = m.state == DumpState.COMPLETE ? DumpEvent.COMPLETED : DumpEvent.FAILED;
+        events.fire(EventFactory.of(event, record, m, r, r == null ? null : index.count(r.signature())));
+    }
+
+    private static Instant seen(Manifest m) {
+        try {
+            return m.created == null ? Instant.EPOCH : Instant.parse(m.created);
+        } catch (RuntimeException e) {
+            return Instant.EPOCH;
+        }
+    }
+
+    /** Stops listening, lets queued analyses and hooks finish (bounded), then stops the executors. */
+    @Override
+    public void close() {
+        catalog.listener(DumpListener.NONE);
+        if (executor != null) {
+            executor.close(60);
+        }
+        events.close();
+    }
+}
