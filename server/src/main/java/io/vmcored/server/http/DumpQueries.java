@@ -50,6 +50,10 @@ final class DumpQueries {
             s.put("crashTime", m.inspect.get("crashTime"));
             s.put("format", m.inspect.get("format"));
         }
+        if (m.analysis != null) {
+            s.put("signature", m.analysis.get("signature"));
+            s.put("panic", m.analysis.get("panicLine") != null ? m.analysis.get("panicLine") : m.analysis.get("trigger"));
+        }
         s.put("problem", m.problem);
         return s;
     }

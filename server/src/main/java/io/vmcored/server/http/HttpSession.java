@@ -77,6 +77,10 @@ final class HttpSession extends ChannelInboundHandlerAdapter {
                 if (authorizedReader(ctx, req)) {
                     reply(ctx, Responses.json(HttpResponseStatus.OK, DumpQueries.list(server.catalog(), q)));
                 }
+            } else if (path.equals("/api/v1/signatures") && method.equals(HttpMethod.GET)) {
+                if (authorizedReader(ctx, req)) {
+                    reply(ctx, Responses.json(HttpResponseStatus.OK, server.crash().signatures()));
+                }
             } else if (path.startsWith(API + "/")) {
                 dumpRoute(ctx, req, q, path.substring(API.length() + 1).split("/", -1));
             } else {

@@ -3,6 +3,7 @@ package io.vmcored.server.server;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
+import io.vmcored.server.analysis.CrashAnalysis;
 import io.vmcored.server.catalog.DumpCatalog;
 import io.vmcored.server.config.ServerConfig;
 import io.vmcored.server.metrics.IngestMetrics;
@@ -16,8 +17,10 @@ import java.util.concurrent.ExecutorService;
  * @param group       run all network I/O here (the SSH server too, via sshd-netty)
  * @param fileExecutor blocking file work only; wrap in a {@link SerialExecutor} per upload
  * @param tls         null unless tls.cert/tls.key are configured
+ * @param crash       crash analysis and event hooks (signature groups for the HTTP API)
  */
 public record ServerContext(ServerConfig config, EventLoopGroup group, ExecutorService fileExecutor,
                             DumpCatalog catalog, DiskGuard disk, IngestMetrics metrics,
-                            PrometheusMeterRegistry registry, SslContext tls, Admission admission) {
+                            PrometheusMeterRegistry registry, SslContext tls, Admission admission,
+                            CrashAnalysis crash) {
 }

@@ -9,6 +9,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.vmcored.protocol.flat.DecoderLimits;
+import io.vmcored.server.analysis.CrashAnalysis;
 import io.vmcored.server.catalog.DumpCatalog;
 import io.vmcored.server.catalog.Retention;
 import io.vmcored.server.config.ServerConfig;
@@ -67,7 +68,7 @@ public final class VmcoredServer implements AutoCloseable {
                     return t;
                 });
         context = new ServerContext(config, group, files, catalog, disk, metrics, registry, tls(),
-                new Admission(config, disk, catalog));
+                new Admission(config, disk, catalog), CrashAnalysis.start(config.crash, catalog, registry));
         List<Listener> all = new ArrayList<>();
         if (config.ingestPort >= 0) {
             all.add(new TcpListener());
@@ -110,6 +111,7 @@ public final class VmcoredServer implements AutoCloseable {
         }
         if (context != null) {
             context.group().shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            context.crash().close();
             context.fileExecutor().shutdown();
             try {
                 context.fileExecutor().awaitTermination(30, TimeUnit.SECONDS);
