@@ -67,6 +67,7 @@ public final class VmcoredServer implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
+        catalog.background(files);
         context = new ServerContext(config, group, files, catalog, disk, metrics, registry, tls(),
                 new Admission(config, disk, catalog), CrashAnalysis.start(config.crash, catalog, registry));
         List<Listener> all = new ArrayList<>();

@@ -107,7 +107,11 @@ class TcpIngestTest {
             }
             String expected = null;
             for (int i = 0; i < 100; i++) {
-                Manifest m = only(s, "c" + i).snapshot();
+                DumpRecord r = only(s, "c" + i);
+                for (int w = 0; w < 400 && r.snapshot().files.get("vmcore").checksum == null; w++) {
+                    Thread.sleep(50); // checksums are computed after completion, in the background
+                }
+                Manifest m = r.snapshot();
                 assertEquals(DumpState.COMPLETE, m.state, "dump of c" + i);
                 expected = expected == null ? m.files.get("vmcore").checksum : expected;
                 assertEquals(expected, m.files.get("vmcore").checksum, "checksum of c" + i);
