@@ -22,7 +22,7 @@ public final class CrashSettings {
     public boolean analysisEnabled = true;
     public int analysisThreads = 1;
     /** Dumps waiting for analysis; more are dropped (counted, logged) rather than queued without bound. */
-    public int analysisQueue = 64;
+    public int analysisQueue = 1024;
     /** Signature groups that get their own label on vmcored_crashes_total; the rest count as "other". */
     public int topSignatures = 10;
 
@@ -36,7 +36,7 @@ public final class CrashSettings {
     /** Sent as "Authorization: Bearer ..." to the webhook when set. */
     public String webhookToken = "";
     public int eventThreads = 2;
-    public int eventQueue = 256;
+    public int eventQueue = 1024;
     public final Set<String> events = new TreeSet<>(EVENTS);
 
     /** Applies one {@code analysis.*} or {@code events.*} key; false when the key is not one of them. */
