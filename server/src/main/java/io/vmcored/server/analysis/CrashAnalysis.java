@@ -50,18 +50,32 @@ public final class CrashAnalysis implements DumpListener, AutoCloseable {
     public static CrashAnalysis start(CrashSettings s, DumpCatalog catalog, MeterRegistry registry) {
         CrashAnalysis a = new CrashAnalysis(s, catalog, registry);
         int analyzed = 0;
+        List<DumpRecord> pending = new java.util.ArrayList<>();
         for (DumpRecord r : catalog.list(r -> true)) {
             Manifest m = r.snapshot();
             CrashReport report = CrashReport.fromManifest(m.analysis);
             if (report != null) {
                 analyzed++;
                 a.index.add(m.id, m.host, seen(m), report);
+            } else if (m.state == DumpState.COMPLETE || m.state == DumpState.INCOMPLETE) {
+                pending.add(r);
             }
         }
         a.metrics.crashes(a.index.groups());
         catalog.listener(a);
-        LOG.info("crash signatures rebuilt from {} analyzed dumps: {} groups; analysis {}", analyzed,
-                a.index.size(), s.analysisEnabled ? "on, " + s.analysisThreads + " threads" : "off");
+        int queued = 0;
+        for (DumpRecord r : pending) {
+            // dumps stored before analysis existed, or recovered at this start: analyzed quietly (no events)
+            if (a.executor != null && a.waiting.add(r.id())) {
+                if (a.executor.offer(() -> a.run(r, false))) {
+                    queued++;
+                } else {
+                    a.waiting.remove(r.id());
+                }
+            }
+        }
+        LOG.info("crash signatures rebuilt from {} analyzed dumps: {} groups; analysis {}; {} unanalyzed dumps queued",
+                analyzed, a.index.size(), s.analysisEnabled ? "on, " + s.analysisThreads + " threads" : "off", queued);
         return a;
     }
 
@@ -85,7 +99,7 @@ public final class CrashAnalysis implements DumpListener, AutoCloseable {
         if (!waiting.add(record.id())) {
             return; // the queued run has not started: it will read this newer state
         }
-        if (!executor.offer(() -> run(record))) {
+        if (!executor.offer(() -> run(record, true))) {
             waiting.remove(record.id());
             metrics.dropped();
             LOG.warn("analysis host={} id={} outcome=dropped (analysis queue full: raise analysis.queue or "
@@ -94,7 +108,7 @@ public final class CrashAnalysis implements DumpListener, AutoCloseable {
         }
     }
 
-    private void run(DumpRecord record) {
+    private void run(DumpRecord record, boolean fire) {
         waiting.remove(record.id());
         if (record.state() == DumpState.RECEIVING || catalog.get(record.id()).isEmpty()) {
             return; // resumed (its end queues a new run) or deleted meanwhile
@@ -117,10 +131,14 @@ public final class CrashAnalysis implements DumpListener, AutoCloseable {
         index.retain(id -> catalog.get(id).isPresent());
         metrics.analyzed(report.outcome(), report.millis());
         metrics.crashes(index.groups());
-        LOG.info("analysis host={} id={} outcome={} records={} signature={}{} millis={}{}", m.host, m.id,
-                report.outcome(), report.records(), report.signature() == null ? "-" : report.signature(),
+        LOG.info("analysis host={} id={} outcome={} records={} source={} signature={}{} millis={}{}", m.host, m.id,
+                report.outcome(), report.records(), report.source() == null ? "-" : report.source(),
+                report.signature() == null ? "-" : report.signature(),
                 report.crash() ? " panic=\"" + report.headline() + "\"" : "", report.millis(),
                 report.problems().isEmpty() ? "" : " problems=\"" + String.join("; ", report.problems()) + "\"");
+        if (!fire) {
+            return;
+        }
         fireEnd(record, m, report);
         if (fresh) {
             events.fire(EventFactory.of(DumpEvent.NEW_SIGNATURE, record, m, report, index.count(report.signature())));

@@ -114,6 +114,26 @@ class CrashAnalysisTest {
         }
     }
 
+    @Test
+    void dumpsStoredWithoutAnalysisAreAnalyzedAtTheNextStart() throws Exception {
+        String name = "kdump-lzo-d31";
+        ServerConfig off = TestServer.config(tmp).set("analysis.enabled", "false");
+        try (TestServer s = TestServer.start(off)) {
+            s.sh("nc -N 127.0.0.1 $PORT < " + Fixtures.stream(name));
+            Waits.until("the dump stored", () -> s.ctx().catalog().list(r -> r.state() == DumpState.COMPLETE).size() == 1);
+            DumpRecord r = s.ctx().catalog().list(x -> true).get(0);
+            assertNull(r.snapshot().analysis, "analysis.enabled=false: no analysis");
+            assertFalse(Files.exists(r.fileFor("dmesg.txt")), "analysis.enabled=false: no dmesg.txt");
+        }
+        try (TestServer s = TestServer.start(TestServer.config(tmp))) {
+            DumpRecord r = Waits.analyzed(s, "127.0.0.1");
+            assertEquals(PANIC, r.snapshot().analysis.get("panicLine"), "analyzed after the restart");
+            assertEquals(-1, Files.mismatch(r.fileFor("dmesg.txt"), Fixtures.dmesg(name)),
+                    "dmesg.txt equals the fixture's makedumpfile --dump-dmesg");
+            Waits.until("the group indexed", () -> s.ctx().crash().signatures().size() == 1);
+        }
+    }
+
     private static void checkReport(DumpRecord r, String log) {
         Map<String, Object> an = r.snapshot().analysis;
         assertEquals("complete", an.get("outcome"), "outcome of " + r.id() + ": " + an);
