@@ -30,7 +30,17 @@ final class DmesgFiles {
 
     /** Where the extracted log goes: never over a file the client sent. */
     static String nameFor(Manifest m) {
-        return m.files.containsKey(NAME) ? FALLBACK_NAME : NAME;
+        return sentByClient(m, NAME) ? FALLBACK_NAME : NAME;
+    }
+
+    /**
+     * True when the manifest lists {@code name} as uploaded (an upload sniffs a content kind;
+     * an entry without one was adopted from the directory after a lost manifest, so our own
+     * dmesg.txt may be listed that way).
+     */
+    private static boolean sentByClient(Manifest m, String name) {
+        Manifest.FileEntry e = m.files.get(name);
+        return e != null && (e.contentKind != null || !(name.equals(NAME) || name.equals(FALLBACK_NAME)));
     }
 
     /**
@@ -43,7 +53,7 @@ final class DmesgFiles {
             Manifest.FileEntry e = f.getValue();
             boolean plain = e.contentKind == null || e.contentKind.equals("PLAIN");
             if (name.toLowerCase(Locale.ROOT).contains("dmesg") && plain && !name.equals(m.dumpFile)
-                    && e.fileSize > 0) {
+                    && e.fileSize > 0 && sentByClient(m, name)) {
                 return name;
             }
         }
