@@ -121,6 +121,9 @@ public final class CrashAnalysis implements DumpListener, AutoCloseable {
             report = CrashReport.failed("analysis: " + e, (System.nanoTime() - t0) / 1_000_000);
         }
         CrashReport stored = report;
+        if (catalog.get(record.id()).isEmpty()) {
+            return; // deleted by retention while analyzed: writing its manifest again would resurrect it
+        }
         try {
             record.update(m -> m.analysis = stored.toManifest());
         } catch (IOException e) {
