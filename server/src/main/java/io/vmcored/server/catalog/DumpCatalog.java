@@ -181,8 +181,11 @@ public final class DumpCatalog {
     }
 
     private int load(String host, Path dir) {
-        if (!ManifestIo.exists(dir)) {
+        if (dir.getFileName().toString().startsWith(".")) {
             return 0;
+        }
+        if (!ManifestIo.exists(dir)) {
+            return adopt(host, dir, "manifest missing");
         }
         try {
             Manifest m = ManifestIo.read(dir);
@@ -193,8 +196,46 @@ public final class DumpCatalog {
                 return 1;
             }
         } catch (IOException | RuntimeException e) {
-            LOG.warn("skipping dump directory {}: unreadable manifest ({})", dir, e.getMessage());
+            return adopt(host, dir, "manifest unreadable (" + e.getMessage() + ")");
         }
         return 0;
+    }
+
+    /** A dump directory whose manifest was lost (power cut before it reached the disk): keep its files, incomplete. */
+    private int adopt(String host, Path dir, String why) {
+        try (var list = Files.list(dir)) {
+            List<Path> files = list.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().startsWith(".")).toList();
+            if (files.isEmpty()) {
+                return 0;
+            }
+            Manifest m = new Manifest();
+            m.id = idOf(host, dir.getFileName().toString());
+            m.host = host;
+            m.transport = "unknown";
+            m.created = Files.getLastModifiedTime(dir).toInstant().toString();
+            m.state = DumpState.INCOMPLETE;
+            m.problem = why + ": recovered from the files present";
+            long biggest = -1;
+            for (Path f : files) {
+                Manifest.FileEntry e = new Manifest.FileEntry();
+                e.state = DumpState.INCOMPLETE;
+                e.fileSize = Files.size(f);
+                m.files.put(f.getFileName().toString(), e);
+                if (e.fileSize > biggest) {
+                    biggest = e.fileSize;
+                    m.dumpFile = f.getFileName().toString();
+                }
+            }
+            m.finished = Instant.now().toString();
+            m.updated = m.finished;
+            ManifestIo.write(dir, m);
+            byId.put(m.id, new DumpRecord(this, dir, m));
+            LOG.warn("dump directory {}: {}; kept as incomplete with {} files", dir, why, files.size());
+            return 1;
+        } catch (IOException e) {
+            LOG.warn("skipping dump directory {}: {} and cannot list it ({})", dir, why, e.getMessage());
+            return 0;
+        }
     }
 }

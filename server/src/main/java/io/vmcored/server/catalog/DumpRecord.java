@@ -299,6 +299,6 @@ public final class DumpRecord {
 
     private void save() throws IOException {
         m.updated = Instant.now().toString();
-        ManifestIo.write(dir, m);
+        ManifestIo.write(dir, m, m.state.finished());
     }
 }

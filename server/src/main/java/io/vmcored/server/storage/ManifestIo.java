@@ -25,6 +25,15 @@ public final class ManifestIo {
     }
 
     public static void write(Path dir, Manifest m) throws IOException {
+        write(dir, m, true);
+    }
+
+    /**
+     * {@code durable = false} skips the fsyncs (still an atomic rename): for intermediate
+     * states (receiving, checkpoints), where an fsync would make ext4 flush every other
+     * upload's dirty data too. A manifest lost in a power cut is rebuilt from the directory.
+     */
+    public static void write(Path dir, Manifest m, boolean durable) throws IOException {
         Path tmp = dir.resolve(TEMP_NAME);
         byte[] bytes = JSON.writeValueAsBytes(m);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -33,14 +42,18 @@ public final class ManifestIo {
             while (b.hasRemaining()) {
                 ch.write(b);
             }
-            ch.force(true);
+            if (durable) {
+                ch.force(true);
+            }
         }
         try {
             Files.move(tmp, dir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, dir.resolve(FILE_NAME), StandardCopyOption.REPLACE_EXISTING);
         }
-        syncDirectory(dir);
+        if (durable) {
+            syncDirectory(dir);
+        }
     }
 
     public static Manifest read(Path dir) throws IOException {
