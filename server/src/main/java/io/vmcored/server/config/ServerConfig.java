@@ -46,7 +46,6 @@ public final class ServerConfig {
 
     public long maxDumpSize = 16L << 40;
     public Duration idleTimeout = Duration.ofMinutes(5);
-    public Duration handshakeTimeout = Duration.ofSeconds(30);
     /** Bytes a connection may have queued for the disk before it stops reading. */
     public int connectionBufferBytes = 1 << 20;
     public int maxConnections = 1024;
@@ -100,7 +99,6 @@ public final class ServerConfig {
             case "steer.compress" -> steerCompress = v;
             case "limits.max-dump-size" -> maxDumpSize = Sizes.bytes(key, v);
             case "limits.idle-timeout" -> idleTimeout = Sizes.duration(key, v);
-            case "limits.handshake-timeout" -> handshakeTimeout = Sizes.duration(key, v);
             case "limits.connection-buffer" -> connectionBufferBytes = (int) Math.min(Integer.MAX_VALUE, Sizes.bytes(key, v));
             case "limits.max-connections" -> maxConnections = Sizes.integer(key, v);
             case "threads.io" -> ioThreads = Sizes.integer(key, v);
@@ -154,9 +152,8 @@ public final class ServerConfig {
         p.atLeast("limits.max-dump-size", maxDumpSize, 1);
         p.atLeast("limits.connection-buffer", connectionBufferBytes, 64 << 10);
         p.between("limits.max-connections", maxConnections, 1, 1_000_000);
-        if (idleTimeout.toMillis() < 100 || handshakeTimeout.toMillis() < 100) {
-            p.add("limits.idle-timeout/handshake-timeout = " + idleTimeout + "/" + handshakeTimeout
-                    + ": expected at least 100ms");
+        if (idleTimeout.toMillis() < 100) {
+            p.add("limits.idle-timeout = " + idleTimeout + ": expected at least 100ms");
         }
         p.between("threads.io", ioThreads, 0, 1024);
         p.between("threads.file", fileThreads, 1, 1024);

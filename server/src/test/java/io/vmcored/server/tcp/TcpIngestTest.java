@@ -120,6 +120,21 @@ class TcpIngestTest {
         }
     }
 
+    @Test
+    void stalledSenderIsEndedByTheIdleTimeoutAndKeptIncomplete() throws Exception {
+        io.vmcored.server.config.ServerConfig c = TestServer.config(tmp);
+        c.set("limits.idle-timeout", "1s");
+        try (TestServer s = TestServer.start(c)) {
+            // sends 1 MB then stays silent with the connection open (sleep keeps nc's input open)
+            String reply = s.sh("{ echo 'VMCORED/1 PUT host=idle dump=d offset=0'; head -c 1000000 "
+                    + Fixtures.stream("kdump-zlib-d31") + "; sleep 4; } | busybox nc -w 60 127.0.0.1 $PORT || true");
+            assertTrue(reply.startsWith("FAIL reason=incomplete") && reply.contains("idle timeout"), "reply: " + reply);
+            Manifest m = only(s, "idle").snapshot();
+            assertEquals(DumpState.INCOMPLETE, m.state, "dump state after the idle timeout");
+            assertTrue(m.files.get("vmcore").committedBytes > 4096, "what arrived is kept and resumable: " + m.files);
+        }
+    }
+
     static DumpRecord only(TestServer s, String host) {
         List<DumpRecord> rs = s.ctx().catalog().list(r -> r.host().equals(host));
         assertEquals(1, rs.size(), "dumps of " + host);
