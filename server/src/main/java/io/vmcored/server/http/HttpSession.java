@@ -35,6 +35,7 @@ final class HttpSession extends ChannelInboundHandlerAdapter {
     private final ServerContext server;
     private HttpUpload upload;
     private boolean discarding;
+    private boolean closeAtLast;
 
     HttpSession(ServerContext server) {
         this.server = server;
@@ -52,6 +53,11 @@ final class HttpSession extends ChannelInboundHandlerAdapter {
             route(ctx, req);
         }
         if (msg instanceof HttpContent content) {
+            if (closeAtLast && msg instanceof LastHttpContent) {
+                ReferenceCountUtil.release(msg);
+                ctx.close();
+                return;
+            }
             if (upload != null && !discarding) {
                 upload.content(ctx, content.content());
                 if (msg instanceof LastHttpContent) {
@@ -96,7 +102,8 @@ final class HttpSession extends ChannelInboundHandlerAdapter {
         String first = QueryStringDecoder.decodeComponent(parts[0]);
         boolean isId = first.contains("@");
         if (!isId && parts.length == 1 && method.equals(HttpMethod.PUT)) {
-            upload = HttpUpload.start(server, ctx, req, SpoolLayout.checkHost(first), q, this::reply);
+            String host = SpoolLayout.checkHost(first);
+            upload = HttpUpload.start(server, ctx, req, host, q, (c, r) -> replyThenDrain(c, r));
             discarding = upload == null;
             return;
         }
@@ -165,6 +172,16 @@ final class HttpSession extends ChannelInboundHandlerAdapter {
         reply(ctx, Responses.error(HttpResponseStatus.UNAUTHORIZED, "unauthorized",
                 "reading dumps needs the operator token (Authorization: Bearer ...)"));
         return false;
+    }
+
+    /**
+     * A refused PUT whose body is still coming: answer at once, drop the body, close at its end
+     * (or after 10 s), so the client reads the answer instead of a connection reset.
+     */
+    private void replyThenDrain(ChannelHandlerContext ctx, FullHttpResponse r) {
+        closeAtLast = true;
+        ctx.writeAndFlush(r);
+        ctx.executor().schedule(() -> ctx.close(), 10, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     void reply(ChannelHandlerContext ctx, FullHttpResponse r) {

@@ -32,12 +32,15 @@ import java.util.function.BiConsumer;
 final class HttpUpload {
 
     static final String MAIN_FILE = "vmcore";
+    private static final long DRAIN_SECONDS = 10;
 
     private final ServerContext server;
     private final BiConsumer<ChannelHandlerContext, FullHttpResponse> replier;
     private final boolean main;
     private UploadPump pump;
     private boolean ended;
+    private boolean bodyDone;
+    private boolean draining;
 
     private HttpUpload(ServerContext server, BiConsumer<ChannelHandlerContext, FullHttpResponse> replier, boolean main) {
         this.server = server;
@@ -99,6 +102,11 @@ final class HttpUpload {
     }
 
     void last(ChannelHandlerContext ctx) {
+        bodyDone = true;
+        if (draining) {
+            ctx.close();
+            return;
+        }
         end(ctx, null);
     }
 
@@ -112,9 +120,22 @@ final class HttpUpload {
         }
         ended = true;
         ctx.channel().config().setAutoRead(false);
-        pump.end(problem, this::response).whenComplete((r, err) -> replier.accept(ctx, r != null ? r
-                : Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "storage",
-                        err == null ? "upload failed" : UploadPump.message(err))));
+        pump.end(problem, this::response).whenComplete((r, err) -> ctx.executor().execute(() -> {
+            FullHttpResponse resp = r != null ? r : Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "storage",
+                    err == null ? "upload failed" : UploadPump.message(err));
+            if (bodyDone || !ctx.channel().isActive()) {
+                replier.accept(ctx, resp);
+                return;
+            }
+            // the client is still sending: answer now, read and drop the rest of the body (at most
+            // DRAIN_SECONDS), then close; closing with unread input would reset the connection
+            // before curl reads the answer
+            draining = true;
+            ctx.writeAndFlush(resp);
+            ctx.channel().config().setAutoRead(true);
+            ctx.read();
+            ctx.executor().schedule(() -> ctx.close(), DRAIN_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        }));
     }
 
     private FullHttpResponse response(FileUpload up, Outcome o, Throwable failure) throws IOException {

@@ -89,10 +89,12 @@ class RecoveryAndDiskTest {
                 assertEquals(DumpState.INCOMPLETE, ManifestIo.read(r.directory()).state, "manifest of the stopped upload");
                 String refused = s.sh("echo 'VMCORED/1 PUT host=f2 dump=d offset=0' | busybox nc 127.0.0.1 $PORT");
                 assertTrue(refused.startsWith("REFUSED reason=disk_low"), "new upload on a full disk: " + refused);
+                assertEquals("507", s.sh("curl -s -o /dev/null -w '%{http_code}' -T " + Fixtures.stream("kdump-zlib-d31")
+                        + " http://127.0.0.1:$HTTP/api/v1/dumps/f3"), "HTTP upload on a full disk");
                 String health = s.sh("curl -sS http://127.0.0.1:$HTTP/healthz");
                 assertEquals("ok\n", health, "server keeps running");
                 Map<String, Double> m = PrometheusText.parse(s.sh("curl -sS http://127.0.0.1:$HTTP/metrics"));
-                assertEquals(1.0, m.get("vmcored_uploads_refused_total{reason=\"disk_low\"}"), "refusal metric");
+                assertEquals(2.0, m.get("vmcored_uploads_refused_total{reason=\"disk_low\"}"), "refusal metric (tcp + http)");
                 assertEquals(1.0, m.get("vmcored_uploads_finished_total{outcome=\"incomplete\",transport=\"tcp\"}"),
                         "incomplete metric");
             }
