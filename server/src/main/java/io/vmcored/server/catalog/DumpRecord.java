@@ -32,6 +32,8 @@ public final class DumpRecord {
     private final Path dir;
     private final Manifest m;
     private int activeUploads;
+    private final java.util.Set<String> opening = new java.util.HashSet<>();
+    private final Map<String, FileUpload> active = new java.util.HashMap<>();
     /** True from the first upload until the dump ends: the "started" event fires once per receiving period. */
     private boolean announced;
 
@@ -79,9 +81,42 @@ public final class DumpRecord {
     /** Starts a new upload of {@code name} (truncating an earlier one of that name). */
     public FileUpload upload(String name, String transport) throws IOException {
         Path file = fileFor(name);
-        UploadWriter w = UploadWriter.create(file, limits());
-        begin(name, transport, false);
-        return new FileUpload(this, name, transport, w, catalog.observer());
+        claim(name);
+        try {
+            UploadWriter w = UploadWriter.create(file, limits());
+            begin(name, transport, false);
+            return opened(name, new FileUpload(this, name, transport, w, catalog.observer()));
+        } catch (IOException | RuntimeException e) {
+            unclaim(name);
+            throw e;
+        }
+    }
+
+    /**
+     * One upload per file at a time. A second one stops the first (its transport's
+     * {@link FileUpload#onStop} hook, e.g. closing a connection whose link died silently)
+     * and is refused with {@link UploadBusyException}: the sender retries and resumes.
+     */
+    private synchronized void claim(String name) throws UploadBusyException {
+        if (opening.contains(name) || active.containsKey(name)) {
+            FileUpload earlier = active.get(name);
+            if (earlier != null) {
+                earlier.stop();
+            }
+            throw new UploadBusyException("file " + name + " of dump " + id() + " is still being received by an"
+                    + " earlier connection; it is being stopped, retry in a few seconds");
+        }
+        opening.add(name);
+    }
+
+    private synchronized void unclaim(String name) {
+        opening.remove(name);
+    }
+
+    private synchronized FileUpload opened(String name, FileUpload up) {
+        opening.remove(name);
+        active.put(name, up);
+        return up;
     }
 
     /** Where {@code name} can be resumed, or null if it cannot (nothing committed, finished, unknown). */
@@ -97,6 +132,16 @@ public final class DumpRecord {
 
     /** Continues {@code name} at its {@link #resumePoint}; the sender starts at {@code point.from()}. */
     public FileUpload resume(String name, String transport) throws IOException {
+        claim(name);
+        try {
+            return resumeClaimed(name, transport);
+        } catch (IOException | RuntimeException e) {
+            unclaim(name);
+            throw e;
+        }
+    }
+
+    private FileUpload resumeClaimed(String name, String transport) throws IOException {
         ResumePoint p = resumePoint(name);
         if (p == null) {
             throw new IllegalStateException("file " + name + " of dump " + id() + " has no resumable committed part");
@@ -115,7 +160,7 @@ public final class DumpRecord {
             HeaderFlags.clear(fileFor(name), mark);
         }
         begin(name, transport, true);
-        return new FileUpload(this, name, transport, w, catalog.observer());
+        return opened(name, new FileUpload(this, name, transport, w, catalog.observer()));
     }
 
     /** Names the main dump file (the one whose outcome decides the dump's state). */
@@ -206,6 +251,7 @@ public final class DumpRecord {
 
     synchronized DumpState fileEnded(String name, Outcome o, ResumePoint p, long millis) throws IOException {
         activeUploads--;
+        active.remove(name);
         FileEntry e = entry(name);
         e.contentKind = o.kind() == null ? e.contentKind : o.kind().name();
         e.state = o.complete() ? DumpState.COMPLETE : DumpState.INCOMPLETE;

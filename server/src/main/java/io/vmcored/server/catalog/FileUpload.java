@@ -25,6 +25,7 @@ public final class FileUpload {
     private final long startNanos = System.nanoTime();
     private long lastCheckpoint = System.currentTimeMillis();
     private boolean ended;
+    private volatile Runnable stopper;
 
     FileUpload(DumpRecord record, String name, String transport, UploadWriter writer, UploadObserver observer) {
         this.record = record;
@@ -66,6 +67,21 @@ public final class FileUpload {
 
     public DumpRecord record() {
         return record;
+    }
+
+    /**
+     * What to do when a newer connection wants this file (see {@link DumpRecord#upload}): the
+     * transport ends this upload, e.g. by closing its connection. Runs on the newer one's thread.
+     */
+    public void onStop(Runnable r) {
+        stopper = r;
+    }
+
+    void stop() {
+        Runnable r = stopper;
+        if (r != null) {
+            r.run();
+        }
     }
 
     public Outcome finish() throws IOException {

@@ -11,6 +11,7 @@ import io.vmcored.protocol.rearrange.StreamReceiver.Outcome;
 import io.vmcored.server.catalog.DumpRecord;
 import io.vmcored.server.catalog.DumpState;
 import io.vmcored.server.catalog.FileUpload;
+import io.vmcored.server.catalog.UploadBusyException;
 import io.vmcored.server.server.ServerContext;
 import io.vmcored.server.server.UploadPump;
 import io.vmcored.server.storage.DiskLowException;
@@ -139,6 +140,10 @@ final class HttpUpload {
     }
 
     private FullHttpResponse response(FileUpload up, Outcome o, Throwable failure) throws IOException {
+        if (failure instanceof UploadBusyException) {
+            server.metrics().refused("busy");
+            return Responses.error(HttpResponseStatus.CONFLICT, "busy", failure.getMessage());
+        }
         if (up == null) {
             return Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "storage",
                     failure == null ? "upload did not start" : UploadPump.message(failure));

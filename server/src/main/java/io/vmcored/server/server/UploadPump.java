@@ -56,6 +56,7 @@ public final class UploadPump {
         run(() -> {
             try {
                 upload = opener.open();
+                upload.onStop(() -> channel.close());
                 f.complete(upload);
             } catch (Throwable t) {
                 fail(t);

@@ -10,6 +10,7 @@ import io.vmcored.protocol.rearrange.StreamReceiver.Outcome;
 import io.vmcored.server.catalog.DumpRecord;
 import io.vmcored.server.catalog.DumpState;
 import io.vmcored.server.catalog.FileUpload;
+import io.vmcored.server.catalog.UploadBusyException;
 import io.vmcored.server.server.ServerContext;
 import io.vmcored.server.server.UploadPump;
 import io.vmcored.server.storage.DiskLowException;
@@ -222,6 +223,10 @@ final class IngestSession extends ChannelInboundHandlerAdapter {
 
     /** On the file thread: ends the dump if this was its main file and words the final reply. */
     private Reply reply(FileUpload up, Outcome o, Throwable failure) throws IOException {
+        if (failure instanceof UploadBusyException) {
+            server.metrics().refused("busy");
+            return Reply.of("REFUSED").put("reason", "busy").message(failure.getMessage());
+        }
         if (up == null) {
             String why = failure == null ? "upload did not start" : UploadPump.message(failure);
             return Reply.of("FAIL").put("reason", "storage").message(why);

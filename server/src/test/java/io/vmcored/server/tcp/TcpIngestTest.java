@@ -135,6 +135,37 @@ class TcpIngestTest {
         }
     }
 
+    @Test
+    void newConnectionStopsOneWhoseLinkDiedSilentlyAndResumes() throws Exception {
+        String name = "kdump-zlib-d31";
+        Path flat = Fixtures.stream(name);
+        byte[] stream = Files.readAllBytes(flat);
+        try (TestServer s = TestServer.start(tmp);
+             java.net.Socket dead = new java.net.Socket("127.0.0.1", s.tcp())) {
+            // the "dead link": 6 MB sent, then silence without FIN or RST
+            dead.getOutputStream().write("VMCORED/1 PUT host=lk dump=d offset=0\n".getBytes());
+            dead.getOutputStream().write(stream, 0, 6_000_000);
+            dead.getOutputStream().flush();
+            String reply = "";
+            for (int attempt = 0; attempt < 20 && !reply.startsWith("DONE "); attempt++) {
+                String hello = s.sh("echo 'VMCORED/1 HELLO host=lk dump=d' | busybox nc 127.0.0.1 $PORT");
+                long off = field(hello, "offset");
+                reply = s.sh("{ echo 'VMCORED/1 PUT host=lk dump=d offset=" + off + "'; tail -c +" + (off + 1) + " " + flat
+                        + "; } | busybox nc 127.0.0.1 $PORT");
+                if (attempt == 0) {
+                    assertTrue(reply.startsWith("REFUSED reason=busy"), "first retry meets the silent connection: " + reply);
+                }
+                Thread.sleep(200);
+            }
+            assertTrue(reply.startsWith("DONE "), "resumed after the stale connection was stopped: " + reply);
+            dead.setSoTimeout(10_000);
+            assertEquals(-1, dead.getInputStream().read(), "the stale connection was closed by the server");
+            DumpRecord r = only(s, "lk");
+            assertEquals(-1, Files.mismatch(r.fileFor("vmcore"), Fixtures.oracle(name)), "dump vs makedumpfile -R");
+            assertEquals(1, r.snapshot().resumes, "resumed once, not restarted");
+        }
+    }
+
     static DumpRecord only(TestServer s, String host) {
         List<DumpRecord> rs = s.ctx().catalog().list(r -> r.host().equals(host));
         assertEquals(1, rs.size(), "dumps of " + host);
