@@ -59,6 +59,13 @@ final class IngestSession extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         if (req == null) {
+            if (!server.admission().mayUpload(host, null)) {
+                // a bare stream cannot carry a token: with tokens configured only the handshake may upload
+                server.metrics().refused("unauthorized");
+                ended = true;
+                ctx.close();
+                return;
+            }
             String refusal = server.admission().refusal();
             if (refusal != null) {
                 refuse(ctx, "disk_low", refusal, null);
