@@ -6,9 +6,13 @@ import java.util.concurrent.Executor;
 /**
  * Runs one upload's tasks in order on the shared file executor, one at a time, so that
  * a connection never occupies more than one file thread and its writes never reorder.
- * The queue is bounded by the caller (the pump stops reading past its byte budget).
+ * The queue is bounded by the caller (the pump stops reading past its byte budget; SSH
+ * releases its window only after a write ran). After {@link #BATCH} tasks it gives the
+ * pool thread back, so one busy upload cannot starve the others queued behind it.
  */
 public final class SerialExecutor implements Executor {
+
+    private static final int BATCH = 32;
 
     private final Executor pool;
     private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
@@ -39,7 +43,11 @@ public final class SerialExecutor implements Executor {
     }
 
     private void drain() {
-        while (true) {
+        for (int n = 0; ; n++) {
+            if (n == BATCH) {
+                resubmit();
+                return;
+            }
             Runnable next;
             synchronized (this) {
                 next = tasks.poll();
@@ -53,6 +61,15 @@ public final class SerialExecutor implements Executor {
             } catch (RuntimeException e) {
                 // a task reports its own failure; one bad task must not stall the queue
             }
+        }
+    }
+
+    private void resubmit() {
+        try {
+            pool.execute(this::drain);
+        } catch (RuntimeException e) {
+            // the pool refused (shutting down): go on here rather than strand the queue
+            drain();
         }
     }
 }
