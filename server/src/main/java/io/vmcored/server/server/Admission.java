@@ -25,9 +25,13 @@ public final class Admission {
         this.catalog = catalog;
     }
 
-    /** Token check for uploading {@code host}'s dumps: its host token or the operator token; open if none configured. */
+    /**
+     * Token check for uploading {@code host}'s dumps. Ingest is open until some host token is
+     * configured (the operator token alone only guards reading); then every upload needs its
+     * host's token or the operator token.
+     */
     public boolean mayUpload(String host, String token) {
-        if (config.operatorToken.isEmpty() && config.hostTokens.isEmpty()) {
+        if (config.hostTokens.isEmpty()) {
             return true;
         }
         String hostToken = config.hostTokens.get(host);

@@ -166,6 +166,21 @@ class TcpIngestTest {
         }
     }
 
+    @Test
+    void hostTokensGuardTheHandshakeAndShutOutBareStreams() throws Exception {
+        io.vmcored.server.config.ServerConfig c = TestServer.config(tmp);
+        c.hostTokens.put("web9", "web9-token-1");
+        try (TestServer s = TestServer.start(c)) {
+            s.sh("nc -N 127.0.0.1 $PORT < " + Fixtures.stream("kdump-zlib-d31") + " || true");
+            assertEquals(0, s.ctx().catalog().size(), "a bare stream stores nothing when host tokens are configured");
+            String wrong = s.sh("echo 'VMCORED/1 HELLO host=web9 dump=d token=nope' | busybox nc 127.0.0.1 $PORT");
+            assertTrue(wrong.startsWith("REFUSED reason=unauthorized"), "wrong token: " + wrong);
+            String right = s.sh("{ echo 'VMCORED/1 PUT host=web9 dump=d offset=0 token=web9-token-1'; cat "
+                    + Fixtures.stream("kdump-zlib-d31") + "; } | busybox nc 127.0.0.1 $PORT");
+            assertTrue(right.startsWith("DONE "), "right token: " + right);
+        }
+    }
+
     static DumpRecord only(TestServer s, String host) {
         List<DumpRecord> rs = s.ctx().catalog().list(r -> r.host().equals(host));
         assertEquals(1, rs.size(), "dumps of " + host);
