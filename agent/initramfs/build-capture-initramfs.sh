@@ -139,6 +139,12 @@ if [ -n "$CONF" ]; then
     cp "$CONF" "$T/etc/vmcored-agent.conf"
 fi
 echo "$KVER" > "$T/etc/vmcored-kernel"
+# OpenSSH's client will not run for a uid without a passwd entry ("No user exists for
+# uid 0"): the ssh transport needs root in /etc/passwd, with ~/.ssh for a known_hosts file
+echo "root:x:0:0:root:/root:/bin/sh" > "$T/etc/passwd"
+echo "root:x:0:" > "$T/etc/group"
+mkdir -p "$T/root/.ssh"
+chmod 700 "$T/root" "$T/root/.ssh"
 
 (cd "$T" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -6) > "$OUT.tmp" \
     || die "cpio/gzip of $T failed"

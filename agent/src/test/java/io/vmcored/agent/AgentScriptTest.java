@@ -8,13 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vmcored.protocol.testsupport.Fixtures;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,40 +30,29 @@ class AgentScriptTest {
     @TempDir
     Path dir;
 
-    private Path bin;
+    private BusyboxAgent agent;
 
     @BeforeEach
     void busyboxPath() throws Exception {
-        E2eSupport.requirePrograms("busybox", "makedumpfile", "curl");
-        bin = dir.resolve("bin");
-        Files.createDirectories(bin);
-        Process p = new ProcessBuilder("busybox", "--list").start();
-        for (String applet : new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).split("\n")) {
-            if (!applet.isBlank()) {
-                Files.createSymbolicLink(bin.resolve(applet.trim()), Path.of(which("busybox")));
-            }
-        }
-        p.waitFor();
-        Files.createSymbolicLink(bin.resolve("makedumpfile"), Path.of(which("makedumpfile")));
-        Files.createSymbolicLink(bin.resolve("curl"), Path.of(which("curl")));
+        agent = new BusyboxAgent(dir, "makedumpfile", "curl");
     }
 
     @Test
     void usageErrorsExitOneNamingTheValue() throws Exception {
-        Result r = agent(List.of("--port", "1"));
-        assertEquals(1, r.rc, r.out);
-        assertTrue(r.out.contains("--server HOST is required"), r.out);
+        BusyboxAgent.Result r = agent(List.of("--port", "1"));
+        assertEquals(1, r.rc(), r.out());
+        assertTrue(r.out().contains("--server HOST is required"), r.out());
         r = agent(List.of("--server", "127.0.0.1", "--level", "40"));
-        assertEquals(1, r.rc, r.out);
-        assertTrue(r.out.contains("--level \"40\": expected a dump level 0..31"), r.out);
+        assertEquals(1, r.rc(), r.out());
+        assertTrue(r.out().contains("--level \"40\": expected a dump level 0..31"), r.out());
         r = agent(List.of("--server", "127.0.0.1", "--transport", "ftp"));
-        assertEquals(1, r.rc, r.out);
-        assertTrue(r.out.contains("--transport \"ftp\": expected tcp, http or ssh"), r.out);
+        assertEquals(1, r.rc(), r.out());
+        assertTrue(r.out().contains("--transport \"ftp\": expected tcp, http or ssh"), r.out());
         Path conf = dir.resolve("bad.conf");
         Files.writeString(conf, "server=127.0.0.1\ncolour=blue\n");
         r = agent(List.of("--config", conf.toString()));
-        assertEquals(1, r.rc, r.out);
-        assertTrue(r.out.contains(conf + ":2: unknown option \"colour\""), r.out);
+        assertEquals(1, r.rc(), r.out());
+        assertTrue(r.out().contains(conf + ":2: unknown option \"colour\""), r.out());
     }
 
     @Test
@@ -74,9 +61,9 @@ class AgentScriptTest {
             Path conf = dir.resolve("vmcored-agent.conf");
             Files.writeString(conf, "# as installed in /etc\nserver = 127.0.0.1\nport=" + server.tcpPort()
                     + "\ntransport=tcp   # tcp, http or ssh\nhost=conf-host\ncompress=\"lzo\"\nlevel=31\n");
-            Result r = agent(List.of("--config", conf.toString(), "--vmcore", Fixtures.vmcore().toString(),
+            BusyboxAgent.Result r = agent(List.of("--config", conf.toString(), "--vmcore", Fixtures.vmcore().toString(),
                     "--work-dir", dir.resolve("work").toString()));
-            assertEquals(0, r.rc, r.out);
+            assertEquals(0, r.rc(), r.out());
             Path dump = server.onlyDump();
             assertEquals("complete", TestServer.manifest(dump).path("state").asText());
             assertSameBytes(Fixtures.oracle("kdump-lzo-d31"), dump.resolve("vmcore"));
@@ -87,12 +74,12 @@ class AgentScriptTest {
     @Test
     void httpTransportUploadsIdenticalToOracle() throws Exception {
         try (TestServer server = new TestServer(dir.resolve("server"), 0, 0, Map.of()).start()) {
-            Result r = agent(List.of("--server", "127.0.0.1", "--transport", "http", "--port",
+            BusyboxAgent.Result r = agent(List.of("--server", "127.0.0.1", "--transport", "http", "--port",
                     Integer.toString(server.httpPort()), "--host", "http-host", "--compress", "zlib",
                     "--vmcore", Fixtures.vmcore().toString(), "--work-dir", dir.resolve("work").toString()));
-            assertEquals(0, r.rc, r.out);
+            assertEquals(0, r.rc(), r.out());
             Path dump = server.onlyDump();
-            assertEquals("complete", TestServer.manifest(dump).path("state").asText(), r.out);
+            assertEquals("complete", TestServer.manifest(dump).path("state").asText(), r.out());
             assertSameBytes(Fixtures.oracle("kdump-zlib-d31"), dump.resolve("vmcore"));
         }
     }
@@ -104,11 +91,11 @@ class AgentScriptTest {
             List<String> base = List.of("--server", "127.0.0.1", "--port", Integer.toString(server.tcpPort()),
                     "--host", "busy-host", "--compress", "zlib", "--vmcore", Fixtures.vmcore().toString(),
                     "--work-dir", dir.resolve("work").toString());
-            Result first = agent(concat(base, "--dump-id", "first"));
-            assertEquals(0, first.rc, first.out);
-            Result second = agent(concat(base, "--dump-id", "second"));
-            assertEquals(0, second.rc, second.out);
-            assertTrue(second.out.contains("server asks for dump level 1 instead of 31"), second.out);
+            BusyboxAgent.Result first = agent(concat(base, "--dump-id", "first"));
+            assertEquals(0, first.rc(), first.out());
+            BusyboxAgent.Result second = agent(concat(base, "--dump-id", "second"));
+            assertEquals(0, second.rc(), second.out());
+            assertTrue(second.out().contains("server asks for dump level 1 instead of 31"), second.out());
             List<Path> dumps = server.dumps();
             assertEquals(2, dumps.size(), "dumps: " + dumps);
             JsonNode m1 = TestServer.manifest(dumps.get(0));
@@ -129,11 +116,11 @@ class AgentScriptTest {
     void serverLowOnDiskGetsTheKernelLogOnly() throws Exception {
         try (TestServer server = new TestServer(dir.resolve("server"), 0, 0,
                 Map.of("steer.dmesg-only-below", "1000T")).start()) {
-            Result r = agent(List.of("--server", "127.0.0.1", "--port", Integer.toString(server.tcpPort()),
+            BusyboxAgent.Result r = agent(List.of("--server", "127.0.0.1", "--port", Integer.toString(server.tcpPort()),
                     "--host", "log-host", "--vmcore", Fixtures.vmcore().toString(),
                     "--work-dir", dir.resolve("work").toString()));
-            assertEquals(0, r.rc, r.out);
-            assertTrue(r.out.contains("kernel log only"), r.out);
+            assertEquals(0, r.rc(), r.out());
+            assertTrue(r.out().contains("kernel log only"), r.out());
             Path dump = server.onlyDump();
             JsonNode m = TestServer.manifest(dump);
             assertEquals("complete", m.path("state").asText(), "state: " + m);
@@ -147,36 +134,22 @@ class AgentScriptTest {
     void unreachableServerWithoutFallbackGivesUpWithTwo() throws Exception {
         int port = E2eSupport.freePort();
         Path local = dir.resolve("local");
-        Result r = agent(List.of("--server", "127.0.0.1", "--port", Integer.toString(port), "--retries", "1",
+        BusyboxAgent.Result r = agent(List.of("--server", "127.0.0.1", "--port", Integer.toString(port), "--retries", "1",
                 "--host", "lonely", "--vmcore", Fixtures.vmcore().toString(), "--work-dir", dir.resolve("work").toString()));
-        assertEquals(2, r.rc, r.out);
-        assertTrue(r.out.contains("giving up on 127.0.0.1:" + port + " after 1 retries"), r.out);
+        assertEquals(2, r.rc(), r.out());
+        assertTrue(r.out().contains("giving up on 127.0.0.1:" + port + " after 1 retries"), r.out());
         r = agent(List.of("--server", "127.0.0.1", "--port", Integer.toString(port), "--retries", "0",
                 "--host", "lonely", "--fallback-dir", local.toString(), "--vmcore", Fixtures.vmcore().toString(),
                 "--work-dir", dir.resolve("work").toString()));
-        assertEquals(3, r.rc, "exit 3 = written locally only: " + r.out);
+        assertEquals(3, r.rc(), "exit 3 = written locally only: " + r.out());
         try (var s = Files.list(local)) {
             Path d = s.findFirst().orElseThrow();
             assertSameBytes(Fixtures.oracle("kdump-lzo-d31"), d.resolve("vmcore"));
         }
     }
 
-    private record Result(int rc, String out) {
-    }
-
-    private Result agent(List<String> args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("busybox", "sh", E2eSupport.agentScript().toString()));
-        cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().clear();
-        pb.environment().put("PATH", bin.toString());
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("agent still running after 120 s: " + out);
-        }
-        return new Result(p.exitValue(), out);
+    private BusyboxAgent.Result agent(List<String> args) throws IOException, InterruptedException {
+        return agent.run(args);
     }
 
     private static List<String> concat(List<String> a, String... b) {
@@ -189,14 +162,5 @@ class AgentScriptTest {
         assertTrue(Files.exists(actual), actual + " exists");
         assertEquals(Files.size(expected), Files.size(actual), actual + " size vs " + expected);
         assertArrayEquals(Files.readAllBytes(expected), Files.readAllBytes(actual), actual + " bytes vs " + expected);
-    }
-
-    private static String which(String name) {
-        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            if (Files.isExecutable(Path.of(d, name))) {
-                return Path.of(d, name).toString();
-            }
-        }
-        throw new IllegalStateException(name + " not on PATH");
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vmcored.server.config.ServerConfig;
 import io.vmcored.server.server.VmcoredServer;
+import io.vmcored.server.ssh.SshListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-/** A real vmcored (TCP and HTTP ingest, no SSH) in this JVM, on loopback, with its own spool. */
+/**
+ * A real vmcored in this JVM, on loopback, with its own spool: TCP and HTTP ingest, and the
+ * SSH receiver when {@link #ssh(int)} asked for it (as {@code vmcored serve} adds it).
+ */
 final class TestServer implements AutoCloseable {
 
     private final ServerConfig config = new ServerConfig();
@@ -32,9 +36,25 @@ final class TestServer implements AutoCloseable {
         settings.forEach(config::set);
     }
 
-    TestServer start() throws Exception {
-        server = new VmcoredServer(config).start();
+    /** Adds the SSH listener on {@code port} (0 = any free one); call before {@link #start()}. */
+    TestServer ssh(int port) {
+        config.set("ssh.port", Integer.toString(port));
         return this;
+    }
+
+    TestServer start() throws Exception {
+        VmcoredServer s = new VmcoredServer(config);
+        SshListener.extend(s, config);
+        server = s.start();
+        return this;
+    }
+
+    int sshPort() {
+        return server.port("ssh");
+    }
+
+    Path stateDir() {
+        return config.stateDir;
     }
 
     int tcpPort() {
