@@ -2,7 +2,9 @@
 # Benchmark (not a test): TCP ingest of real flattened streams over loopback, 1, 16 and
 # 128 concurrent senders, into vmcored (one server, -Xmx512m) and into the same number of
 # `socat TCP-LISTEN | makedumpfile -R` pipelines, in one run. Every sender is
-# `socat -u FILE:stream TCP:127.0.0.1:PORT`. A round ends when every dump is stored
+# `socat -u -b 1048576 FILE:stream TCP:127.0.0.1:PORT` (socat's default 8 KiB block caps one
+# sender at 300-480 MB/s here: that would measure socat, not the receivers; the pipelines'
+# listening socat gets the same block). A round ends when every dump is stored
 # (vmcored: all listed complete by its HTTP API; pipelines: all makedumpfile exited).
 # Usage: bench/tcp-bench.sh [SINGLE_STREAM] [MULTI_STREAM] [COUNTS]
 #   SINGLE_STREAM (1 sender): $VMCORED_FIXTURES/bench/big.flat (fixtures/make-bench-stream.sh)
@@ -15,6 +17,7 @@ single=${1:-$fixtures/bench/big.flat}
 multi=${2:-$fixtures/streams/kdump-none-d31.flat}
 counts=${3:-1 16 128}
 work=${BENCH_WORK:-$here/bench/work}/tcp
+SOCAT_BLOCK=${SOCAT_BLOCK:-1048576}
 for f in "$single" "$multi"; do
     [ -f "$f" ] || { echo "no stream at $f: run fixtures/make-fixtures.sh and fixtures/make-bench-stream.sh" >&2; exit 1; }
 done
@@ -46,7 +49,7 @@ run_vmcored() {
     cat "$stream" > /dev/null
     t0=$(now)
     senders=
-    for i in $(seq "$n"); do socat -u "FILE:$stream" "TCP:127.0.0.1:$tcp_port" & senders="$senders $!"; done
+    for i in $(seq "$n"); do socat -u -b $SOCAT_BLOCK "FILE:$stream" "TCP:127.0.0.1:$tcp_port" & senders="$senders $!"; done
     for p in $senders; do wait "$p"; done
     while [ "$(complete_count)" -lt "$n" ]; do sleep 0.02; done
     t1=$(now)
@@ -65,7 +68,7 @@ run_pipelines() {
     pids=
     for i in $(seq "$n"); do
         port=$((base_port + i))
-        sh -c "socat -u TCP-LISTEN:$port,reuseaddr STDOUT | makedumpfile -R $work/mdf/out.$i >/dev/null 2>&1" &
+        sh -c "socat -u -b $SOCAT_BLOCK TCP-LISTEN:$port,reuseaddr STDOUT | makedumpfile -R $work/mdf/out.$i >/dev/null 2>&1" &
         pids="$pids $!"
     done
     for i in $(seq "$n"); do   # wait until every listener is up
@@ -73,7 +76,7 @@ run_pipelines() {
         while ! ss -ltn "sport = :$port" | grep -q LISTEN; do sleep 0.02; done
     done
     t0=$(now)
-    for i in $(seq "$n"); do socat -u "FILE:$stream" "TCP:127.0.0.1:$((base_port + i))" & pids="$pids $!"; done
+    for i in $(seq "$n"); do socat -u -b $SOCAT_BLOCK "FILE:$stream" "TCP:127.0.0.1:$((base_port + i))" & pids="$pids $!"; done
     for p in $pids; do wait "$p"; done
     t1=$(now)
     same=$(cmp -s "$work/mdf/out.1" "${stream%.flat}.dump" && echo yes || echo NO)
@@ -87,13 +90,13 @@ run_socat_files() {
     mkdir -p "$work/raw"
     pids=
     for i in $(seq "$n"); do
-        socat -u "TCP-LISTEN:$((base_port + 500 + i)),reuseaddr" "CREATE:$work/raw/out.$i" & pids="$pids $!"
+        socat -u -b $SOCAT_BLOCK "TCP-LISTEN:$((base_port + 500 + i)),reuseaddr" "CREATE:$work/raw/out.$i" & pids="$pids $!"
     done
     for i in $(seq "$n"); do
         while ! ss -ltn "sport = :$((base_port + 500 + i))" | grep -q LISTEN; do sleep 0.02; done
     done
     t0=$(now)
-    for i in $(seq "$n"); do socat -u "FILE:$stream" "TCP:127.0.0.1:$((base_port + 500 + i))" & pids="$pids $!"; done
+    for i in $(seq "$n"); do socat -u -b $SOCAT_BLOCK "FILE:$stream" "TCP:127.0.0.1:$((base_port + 500 + i))" & pids="$pids $!"; done
     for p in $pids; do wait "$p"; done
     t1=$(now)
     rm -rf "$work/raw"

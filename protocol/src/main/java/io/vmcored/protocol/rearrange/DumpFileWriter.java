@@ -24,6 +24,17 @@ public final class DumpFileWriter implements RecordSink {
         this.out = out;
     }
 
+    /**
+     * A writer continuing a dump file whose first {@code existing} bytes were written
+     * before (a resumed upload): its head counts as arrived, its size as the extent.
+     */
+    public static DumpFileWriter continuing(FileChannel out, long existing) {
+        DumpFileWriter w = new DumpFileWriter(out);
+        w.extent = existing;
+        w.headCovered = existing;
+        return w;
+    }
+
     @Override
     public void write(long offset, ByteBuffer payload) throws IOException {
         int n = payload.remaining();

@@ -42,30 +42,51 @@ public final class IncompleteMarker {
         if (headCovered < 8) {
             return Result.NO_HEADER;
         }
-        ByteBuffer head = ByteBuffer.allocate((int) Math.min(headCovered, 512));
+        Flag flag = locate(readHead(ch, headCovered));
+        if (flag.result == Result.MARKED_KDUMP || flag.result == Result.MARKED_ELF) {
+            update(ch, flag, true);
+        }
+        return flag.result;
+    }
+
+    /**
+     * Undoes {@link #mark} (given what it returned): a resumed upload completes a dump
+     * whose header is not sent again. Anything else is left as it is.
+     */
+    public static void clear(FileChannel ch, Result marked) throws IOException {
+        if (marked != Result.MARKED_KDUMP && marked != Result.MARKED_ELF) {
+            return;
+        }
+        Flag flag = locate(readHead(ch, ch.size()));
+        if (flag.result == marked) {
+            update(ch, flag, false);
+        }
+    }
+
+    /** Where a head's incomplete flag lives; {@code result} says which kind, or why there is none. */
+    private record Flag(Result result, long at, int bit, ByteOrder order) {
+    }
+
+    private static Flag locate(ByteBuffer head) {
+        if (isKdump(head)) {
+            return head.limit() < KDUMP_STATUS_OFFSET + 4 ? new Flag(Result.NO_HEADER, 0, 0, null)
+                    : new Flag(Result.MARKED_KDUMP, KDUMP_STATUS_OFFSET, KDUMP_INCOMPLETE, kdumpOrder(head));
+        }
+        if (isElf(head)) {
+            int flagsAt = head.get(4) == 2 ? 48 : 36;
+            ByteOrder order = head.get(5) == 2 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+            return head.limit() < flagsAt + 4 ? new Flag(Result.NO_HEADER, 0, 0, null)
+                    : new Flag(Result.MARKED_ELF, flagsAt, ELF_INCOMPLETE, order);
+        }
+        return new Flag(head.limit() < 8 ? Result.NO_HEADER : Result.UNKNOWN_FORMAT, 0, 0, null);
+    }
+
+    private static ByteBuffer readHead(FileChannel ch, long available) throws IOException {
+        ByteBuffer head = ByteBuffer.allocate((int) Math.min(available, 512));
         while (head.hasRemaining() && ch.read(head, head.position()) > 0) {
             // positional read of the head
         }
-        head.flip();
-        if (isKdump(head)) {
-            if (head.limit() < KDUMP_STATUS_OFFSET + 4) {
-                return Result.NO_HEADER;
-            }
-            ByteOrder order = kdumpOrder(head);
-            setFlag(ch, KDUMP_STATUS_OFFSET, KDUMP_INCOMPLETE, order);
-            return Result.MARKED_KDUMP;
-        }
-        if (isElf(head)) {
-            boolean is64 = head.get(4) == 2;
-            int flagsAt = is64 ? 48 : 36;
-            if (head.limit() < flagsAt + 4) {
-                return Result.NO_HEADER;
-            }
-            ByteOrder order = head.get(5) == 2 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
-            setFlag(ch, flagsAt, ELF_INCOMPLETE, order);
-            return Result.MARKED_ELF;
-        }
-        return Result.UNKNOWN_FORMAT;
+        return head.flip();
     }
 
     static boolean isKdump(ByteBuffer head) {
@@ -94,14 +115,14 @@ public final class IncompleteMarker {
         return true;
     }
 
-    private static void setFlag(FileChannel ch, long at, int flag, ByteOrder order) throws IOException {
-        ByteBuffer word = ByteBuffer.allocate(4).order(order);
-        ch.read(word, at);
-        int value = word.getInt(0) | flag;
+    private static void update(FileChannel ch, Flag flag, boolean set) throws IOException {
+        ByteBuffer word = ByteBuffer.allocate(4).order(flag.order);
+        ch.read(word, flag.at);
+        int value = set ? word.getInt(0) | flag.bit : word.getInt(0) & ~flag.bit;
         word.clear();
         word.putInt(0, value);
         while (word.hasRemaining()) {
-            ch.write(word, at + word.position());
+            ch.write(word, flag.at + word.position());
         }
     }
 }

@@ -37,6 +37,25 @@ public final class StreamReceiver {
         this.limits = limits;
     }
 
+    /**
+     * Continues an upload of {@code kind} whose first {@code committed} stream bytes are
+     * already in {@code out} (for a flattened stream: up to a record boundary past the
+     * start header). The next byte fed is stream byte {@code committed}.
+     */
+    public static StreamReceiver resuming(FileChannel out, ContentKind kind, long committed, DecoderLimits limits)
+            throws IOException {
+        StreamReceiver r = new StreamReceiver(out, limits);
+        r.kind = kind;
+        r.streamBytes = committed;
+        if (kind == ContentKind.FLATTENED) {
+            r.writer = DumpFileWriter.continuing(out, out.size());
+            r.decoder = FlattenedDecoder.resumingAt(committed, r.writer, limits);
+        } else {
+            r.rawPosition = committed;
+        }
+        return r;
+    }
+
     public void feed(ByteBuffer in) throws IOException {
         streamBytes += in.remaining();
         if (kind == null) {
@@ -58,6 +77,7 @@ public final class StreamReceiver {
             decide();
         }
         if (decoder == null) {
+            out.truncate(rawPosition); // a resumed raw upload may end before an earlier attempt did
             out.force(false);
             return new Outcome(kind, true, streamBytes, rawPosition, null, null);
         }
@@ -90,16 +110,17 @@ public final class StreamReceiver {
         return kind;
     }
 
+    /** Stream bytes received, counting those committed before a resume. */
+    public long streamBytes() {
+        return streamBytes;
+    }
+
     /** Stream bytes safely committed at a record boundary (flattened) or written (raw). */
     public long committedStreamBytes() {
         if (decoder != null) {
             return decoder.committedPosition();
         }
         return kind == null ? 0 : rawPosition;
-    }
-
-    public long streamBytes() {
-        return streamBytes;
     }
 
     private Outcome incomplete(String problem) throws IOException {

@@ -1,12 +1,8 @@
 package io.vmcored.server.storage;
 
 import io.vmcored.protocol.flat.DecoderLimits;
-import io.vmcored.protocol.flat.FlattenedDecoder;
 import io.vmcored.protocol.flat.FlattenedFormat;
-import io.vmcored.protocol.flat.FlattenedFormatException;
 import io.vmcored.protocol.rearrange.ContentKind;
-import io.vmcored.protocol.rearrange.DumpFileWriter;
-import io.vmcored.protocol.rearrange.IncompleteMarker;
 import io.vmcored.protocol.rearrange.StreamReceiver;
 import io.vmcored.protocol.rearrange.StreamReceiver.Outcome;
 import java.io.IOException;
@@ -30,30 +26,21 @@ public final class UploadWriter implements AutoCloseable {
     private static final int SLICE = 64 << 10;
 
     private final FileChannel ch;
-    private final StreamReceiver fresh;
-    private final ContentKind resumedKind;
-    private final FlattenedDecoder resumedDecoder;
+    private final StreamReceiver receiver;
     private final ResumePoint resumedFrom;
     private final CommitWindow window;
     private StreamingXXHash64 overlapHash;
-    private long rawPosition;
     private long streamPos;
     private boolean mismatched;
 
-    private UploadWriter(FileChannel ch, DecoderLimits limits, ContentKind kind, ResumePoint from) {
+    private UploadWriter(FileChannel ch, DecoderLimits limits, ContentKind kind, ResumePoint from) throws IOException {
         this.ch = ch;
         this.resumedFrom = from;
         this.window = new CommitWindow(from);
         if (from == null) {
-            fresh = new StreamReceiver(ch, limits);
-            resumedKind = null;
-            resumedDecoder = null;
+            receiver = new StreamReceiver(ch, limits);
         } else {
-            fresh = null;
-            resumedKind = kind;
-            resumedDecoder = kind == ContentKind.FLATTENED
-                    ? FlattenedDecoder.resumingAt(from.committed(), new DumpFileWriter(ch), limits) : null;
-            rawPosition = from.committed();
+            receiver = StreamReceiver.resuming(ch, kind, from.committed(), limits);
             streamPos = from.from();
             overlapHash = XXHashFactory.fastestInstance().newStreamingHash64(0);
         }
@@ -61,7 +48,7 @@ public final class UploadWriter implements AutoCloseable {
 
     /** A new upload into {@code file} (created or truncated, mode of the directory: 0700). */
     public static UploadWriter create(Path file, DecoderLimits limits) throws IOException {
-        return new UploadWriter(open(file, true), limits, null, null);
+        return opened(open(file, true), limits, null, null);
     }
 
     /**
@@ -73,7 +60,7 @@ public final class UploadWriter implements AutoCloseable {
         if (!canResume(kind, point)) {
             throw new IllegalArgumentException("cannot resume " + kind + " at " + point);
         }
-        return new UploadWriter(open(file, false), limits, kind, point);
+        return opened(open(file, false), limits, kind, point);
     }
 
     public static boolean canResume(ContentKind kind, ResumePoint point) {
@@ -99,7 +86,7 @@ public final class UploadWriter implements AutoCloseable {
             }
             long p0 = streamPos;
             ByteBuffer keep = slice.duplicate();
-            store(slice);
+            receiver.feed(slice);
             streamPos += keep.remaining();
             window.after(keep, p0, committed());
         }
@@ -107,10 +94,7 @@ public final class UploadWriter implements AutoCloseable {
 
     /** Stream bytes committed at a record boundary (flattened) or written (raw). */
     public long committed() {
-        if (fresh != null) {
-            return fresh.committedStreamBytes();
-        }
-        return resumedDecoder != null ? resumedDecoder.committedPosition() : rawPosition;
+        return receiver.committedStreamBytes();
     }
 
     /** Where a later resume would start, or null when nothing resumable was committed. */
@@ -121,7 +105,7 @@ public final class UploadWriter implements AutoCloseable {
 
     /** Null until the first bytes were sniffed. */
     public ContentKind kind() {
-        return fresh != null ? fresh.kind() : resumedKind;
+        return receiver.kind();
     }
 
     public long streamBytes() {
@@ -137,33 +121,12 @@ public final class UploadWriter implements AutoCloseable {
         if (overlapHash != null) {
             return abort("stream ended inside the resume overlap at byte " + streamPos);
         }
-        if (fresh != null) {
-            return fresh.finish();
-        }
-        if (resumedDecoder == null) {
-            ch.truncate(rawPosition);
-            ch.force(false);
-            return new Outcome(resumedKind, true, streamPos, rawPosition, null, null);
-        }
-        try {
-            resumedDecoder.finish();
-            ch.force(false);
-            return new Outcome(resumedKind, true, streamPos, ch.size(), null, null);
-        } catch (FlattenedFormatException e) {
-            return incomplete(e.getMessage());
-        }
+        return receiver.finish();
     }
 
     /** The stream broke: keep what arrived, mark the dump incomplete in its header. */
     public Outcome abort(String problem) throws IOException {
-        if (fresh != null) {
-            return fresh.abort(problem);
-        }
-        if (resumedDecoder == null) {
-            ch.force(false);
-            return new Outcome(resumedKind, false, streamPos, rawPosition, null, problem);
-        }
-        return incomplete(problem);
+        return receiver.abort(problem);
     }
 
     /** Flushes file data to disk: a checkpointed committed offset must survive a crash. */
@@ -174,12 +137,6 @@ public final class UploadWriter implements AutoCloseable {
     @Override
     public void close() throws IOException {
         ch.close();
-    }
-
-    private Outcome incomplete(String problem) throws IOException {
-        IncompleteMarker.Result marked = IncompleteMarker.mark(ch, ch.size());
-        ch.force(false);
-        return new Outcome(resumedKind, false, streamPos, ch.size(), marked, problem);
     }
 
     /** Hashes the overlap part of {@code slice} and advances past it; returns bytes left in the slice. */
@@ -205,15 +162,13 @@ public final class UploadWriter implements AutoCloseable {
         return slice.remaining();
     }
 
-    private void store(ByteBuffer slice) throws IOException {
-        if (fresh != null) {
-            fresh.feed(slice);
-        } else if (resumedDecoder != null) {
-            resumedDecoder.feed(slice);
-        } else {
-            while (slice.hasRemaining()) {
-                rawPosition += ch.write(slice, rawPosition);
-            }
+    private static UploadWriter opened(FileChannel ch, DecoderLimits limits, ContentKind kind, ResumePoint from)
+            throws IOException {
+        try {
+            return new UploadWriter(ch, limits, kind, from);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
         }
     }
 
