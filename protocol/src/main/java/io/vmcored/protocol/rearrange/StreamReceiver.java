@@ -12,6 +12,9 @@ import java.nio.channels.FileChannel;
  * rearranged while it arrives; anything else (ELF vmcore, kdump file, text,
  * wrapped streams this class does not unwrap) is stored byte for byte as sent.
  *
+ * <p>It does not force anything to disk: when to pay for that is the storage layer's
+ * decision (the server answers the sender first and syncs in the background).
+ *
  * <p>Transport-neutral: SSH, TCP and HTTP feed it buffers from their own threads
  * (never an event loop: the writes block) and call {@link #finish()} at EOF.
  * Holds at most {@link ContentKind#SNIFF_BYTES} bytes of its own.
@@ -78,12 +81,10 @@ public final class StreamReceiver {
         }
         if (decoder == null) {
             out.truncate(rawPosition); // a resumed raw upload may end before an earlier attempt did
-            out.force(false);
             return new Outcome(kind, true, streamBytes, rawPosition, null, null);
         }
         try {
             decoder.finish();
-            out.force(false);
             return new Outcome(kind, true, streamBytes, writer.extent(), null, null);
         } catch (FlattenedFormatException e) {
             return incomplete(e.getMessage());
@@ -99,7 +100,6 @@ public final class StreamReceiver {
             decide();
         }
         if (decoder == null) {
-            out.force(false);
             return new Outcome(kind, false, streamBytes, rawPosition, null, problem);
         }
         return incomplete(problem);
@@ -125,7 +125,6 @@ public final class StreamReceiver {
 
     private Outcome incomplete(String problem) throws IOException {
         IncompleteMarker.Result marked = writer.markIncomplete();
-        out.force(false);
         return new Outcome(kind, false, streamBytes, writer.extent(), marked, problem);
     }
 

@@ -191,7 +191,8 @@ public final class DumpCatalog {
             Manifest m = ManifestIo.read(dir);
             DumpRecord r = new DumpRecord(this, dir, m);
             byId.put(m.id, r);
-            if (m.state == DumpState.RECEIVING) {
+            if (m.state == DumpState.RECEIVING || m.files.values().stream()
+                    .anyMatch(f -> f.state == DumpState.COMPLETE && f.synced == null)) {
                 r.recover();
                 return 1;
             }

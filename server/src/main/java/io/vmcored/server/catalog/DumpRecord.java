@@ -10,9 +10,12 @@ import io.vmcored.server.storage.ResumePoint;
 import io.vmcored.server.storage.SpoolLayout;
 import io.vmcored.server.storage.UploadWriter;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -32,6 +35,8 @@ public final class DumpRecord {
     private final Path dir;
     private final Manifest m;
     private int activeUploads;
+    /** Complete files whose fsync has not finished yet (see {@link #persist}). */
+    private int unsynced;
     private final java.util.Set<String> opening = new java.util.HashSet<>();
     private final Map<String, FileUpload> active = new java.util.HashMap<>();
     /** True from the first upload until the dump ends: the "started" event fires once per receiving period. */
@@ -222,9 +227,11 @@ public final class DumpRecord {
     synchronized void recover() throws IOException {
         for (Map.Entry<String, FileEntry> f : m.files.entrySet()) {
             FileEntry e = f.getValue();
-            if (e.state == DumpState.RECEIVING) {
+            boolean lostSync = e.state == DumpState.COMPLETE && e.synced == null;
+            if (e.state == DumpState.RECEIVING || lostSync) {
                 e.state = DumpState.INCOMPLETE;
-                e.problem = "server stopped while the file was being received";
+                e.problem = lostSync ? "server stopped before the received file was forced to disk"
+                        : "server stopped while the file was being received";
                 e.fileSize = sizeOf(f.getKey());
                 if ("FLATTENED".equals(e.contentKind)) {
                     e.incompleteMark = HeaderFlags.mark(fileFor(f.getKey()));
@@ -266,26 +273,64 @@ public final class DumpRecord {
         if (o.complete() && name.equals(m.dumpFile)) {
             m.inspect = DumpInspector.inspect(fileFor(name));
         }
+        if (o.complete()) {
+            unsynced++;
+        }
         save();
         if (o.complete()) {
-            // a full re-read of the file: off the upload's critical path
-            catalog.background(() -> storeChecksum(name, e));
+            // forcing the file to disk and re-reading it for the checksum take as long as the
+            // upload did: the sender is answered now, the manifest becomes durable after both
+            catalog.background(() -> persist(e));
         }
         return e.state;
     }
 
-    private void storeChecksum(String name, FileEntry e) {
-        try {
-            String sum = Checksums.xxh64(fileFor(name));
-            synchronized (this) {
-                if (m.files.get(name) == e && e.state == DumpState.COMPLETE) {
-                    e.checksum = sum;
-                    save();
-                }
+    /**
+     * Forces a complete file to disk, then stores its checksum; the manifest is saved durably
+     * once no file waits any more. The entry is looked up by identity each time, because a
+     * client may rename the file meanwhile (RHEL's {@code mv vmcore-incomplete vmcore.flat}).
+     */
+    private void persist(FileEntry e) {
+        String synced = null;
+        String sum = null;
+        for (int attempt = 0; attempt < 3 && synced == null; attempt++) {
+            String name = nameOf(e);
+            if (name == null) {
+                break; // the entry is gone (deleted by retention)
             }
-        } catch (IOException ex) {
-            LOG.warn("checksum of {} in dump {} failed: {}", name, m.id, ex.getMessage());
+            try (FileChannel ch = FileChannel.open(fileFor(name), StandardOpenOption.READ)) {
+                ch.force(false);
+                synced = Instant.now().toString();
+                sum = Checksums.xxh64(fileFor(name));
+            } catch (NoSuchFileException renamedMeanwhile) {
+                // look the entry up again under its new name
+            } catch (IOException ex) {
+                LOG.warn("dump {} file {}: {} failed: {}", m.id, name, synced == null ? "forcing to disk" : "checksum",
+                        ex.getMessage());
+                break;
+            }
         }
+        synchronized (this) {
+            unsynced--;
+            if (e.state == DumpState.COMPLETE) {
+                e.synced = synced;
+                e.checksum = sum;
+            }
+            try {
+                save();
+            } catch (IOException ex) {
+                LOG.warn("dump {}: saving the manifest failed: {}", m.id, ex.getMessage());
+            }
+        }
+    }
+
+    private synchronized String nameOf(FileEntry e) {
+        for (Map.Entry<String, FileEntry> f : m.files.entrySet()) {
+            if (f.getValue() == e) {
+                return f.getKey();
+            }
+        }
+        return null;
     }
 
     private void begin(String name, String transport, boolean resumed) throws IOException {
@@ -345,6 +390,8 @@ public final class DumpRecord {
 
     private void save() throws IOException {
         m.updated = Instant.now().toString();
-        ManifestIo.write(dir, m, m.state.finished());
+        // durable only once no complete file still waits for its own fsync: a durable manifest
+        // must never claim data the disk may not have
+        ManifestIo.write(dir, m, m.state.finished() && unsynced == 0);
     }
 }

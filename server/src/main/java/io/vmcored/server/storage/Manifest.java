@@ -63,6 +63,12 @@ public final class Manifest {
         public String incompleteMark;
         public String started;
         public String finished;
+        /**
+         * When the complete file was forced to disk. The sender is answered before that (the
+         * page cache has it); a manifest saying complete without this was written before a
+         * crash could have lost the data, so recovery treats the file as incomplete.
+         */
+        public String synced;
         public long transferMillis;
     }
 }

@@ -72,6 +72,37 @@ class RecoveryAndDiskTest {
     }
 
     @Test
+    void completeDumpIsSyncedAfterTheReplyAndAnUnsyncedOneIsNotTrustedAfterARestart() throws Exception {
+        String name = "kdump-lzo-d31";
+        ServerConfig c = TestServer.config(tmp);
+        Path dir;
+        try (TestServer s = TestServer.start(c)) {
+            String done = s.sh("{ echo 'VMCORED/1 PUT host=s1 dump=d offset=0'; cat " + Fixtures.stream(name)
+                    + "; } | busybox nc 127.0.0.1 $PORT");
+            assertTrue(done.startsWith("DONE "), "answered complete: " + done);
+            dir = s.ctx().catalog().list(x -> x.host().equals("s1")).get(0).directory();
+            Manifest m = ManifestIo.read(dir);
+            for (int i = 0; i < 200 && m.files.get("vmcore").synced == null; i++) {
+                Thread.sleep(50);
+                m = ManifestIo.read(dir);
+            }
+            assertTrue(m.files.get("vmcore").synced != null, "the file is forced to disk after the reply");
+            assertTrue(m.files.get("vmcore").checksum.startsWith("xxh64:"), "checksum stored with it");
+        }
+        // what a power cut between the reply and the fsync can leave: a manifest saying complete, no sync
+        Manifest m = ManifestIo.read(dir);
+        m.files.get("vmcore").synced = null;
+        ManifestIo.write(dir, m);
+        try (TestServer s = TestServer.start(c)) {
+            Manifest after = ManifestIo.read(dir);
+            assertEquals(DumpState.INCOMPLETE, after.state, "not trusted as complete");
+            assertTrue(after.files.get("vmcore").problem.contains("before the received file was forced to disk"),
+                    after.files.get("vmcore").problem);
+            assertEquals("MARKED_KDUMP", after.files.get("vmcore").incompleteMark, "marked in the dump header too");
+        }
+    }
+
+    @Test
     void fullDiskStopsUploadsCleanlyAndRefusesNewOnes() throws Exception {
         Path mnt = Files.createDirectories(tmp.resolve("tmpfs"));
         Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=40m", "tmpfs", mnt.toString())
