@@ -1,0 +1,51 @@
+package io.vmcored.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every shell script the agent ships parses in each shell that runs it: the POSIX sh ones
+ * under busybox ash (capture initramfs), dash (Debian's /bin/sh, kdump-tools) and bash
+ * (RHEL's /bin/sh, dracut), the dracut module under bash. Scripts that nothing else runs
+ * (the hooks) are caught here before they reach a crashed machine.
+ */
+class ShellSyntaxTest {
+
+    private static final List<String> POSIX = List.of("vmcored-agent", "kdump-tools/vmcored-kdump-tools-dump",
+            "dracut/99vmcored/kdump-pre", "initramfs/capture-init", "initramfs/udhcpc.script",
+            "initramfs/build-capture-initramfs.sh");
+    private static final List<String> BASH = List.of("dracut/99vmcored/module-setup.sh");
+
+    @Test
+    void posixScriptsParseInBusyboxDashAndBash() throws Exception {
+        for (String shell : List.of("busybox sh", "dash", "bash --posix")) {
+            E2eSupport.requirePrograms(shell.split(" ")[0]);
+            for (String script : POSIX) {
+                assertParses(shell, script);
+            }
+        }
+        for (String script : BASH) {
+            assertParses("bash", script);
+        }
+    }
+
+    private static void assertParses(String shell, String script) throws IOException, InterruptedException {
+        List<String> cmd = new java.util.ArrayList<>(List.of(shell.split(" ")));
+        cmd.add("-n");
+        cmd.add(E2eSupport.repo().resolve("agent").resolve(script).toString());
+        Path file = Path.of(cmd.get(cmd.size() - 1));
+        assertEquals(true, Files.isRegularFile(file), file + " exists");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(30, TimeUnit.SECONDS);
+        assertEquals(0, p.exitValue(), shell + " -n " + script + ": " + out);
+        assertEquals("", out, shell + " -n " + script);
+    }
+}
