@@ -48,7 +48,7 @@ public final class DumpCatalog {
         return c;
     }
 
-    /** Where follow-up work (checksums) runs; the server sets its file executor. */
+    /** Where follow-up work (fsync and checksum of finished files) runs; the server sets a sync executor. */
     public void background(java.util.concurrent.Executor e) {
         background = e;
     }

@@ -38,6 +38,7 @@ public final class VmcoredServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final List<Listener> listeners = new ArrayList<>();
+    private ThreadPoolExecutor syncer;
     private ServerContext context;
 
     public VmcoredServer(ServerConfig config) {
@@ -67,7 +68,16 @@ public final class VmcoredServer implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
-        catalog.background(files);
+        // forcing finished dumps to disk and checksumming them: one thread (the disk serializes
+        // fsyncs anyway), apart from the file threads so that uploads keep writing meanwhile;
+        // when its queue is full the finishing upload's own thread does the work
+        syncer = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(config.fileQueue),
+                r -> {
+                    Thread t = new Thread(r, "vmcored-sync");
+                    t.setDaemon(true);
+                    return t;
+                }, (task, pool) -> task.run()); // even when shut down: a refused sync would be a lost one
+        catalog.background(syncer);
         context = new ServerContext(config, group, files, catalog, disk, metrics, registry, tls(),
                 new Admission(config, disk, catalog), CrashAnalysis.start(config.crash, catalog, registry));
         List<Listener> all = new ArrayList<>();
@@ -116,6 +126,8 @@ public final class VmcoredServer implements AutoCloseable {
             context.fileExecutor().shutdown();
             try {
                 context.fileExecutor().awaitTermination(30, TimeUnit.SECONDS);
+                syncer.shutdown(); // after the file threads: their last completions queue syncs
+                syncer.awaitTermination(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
