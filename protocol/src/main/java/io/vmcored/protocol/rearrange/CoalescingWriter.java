@@ -19,7 +19,7 @@ import java.util.concurrent.Future;
  * records, so writing each record where it belongs means many small, unaligned,
  * alternating writes, which the kernel handles at about half the speed of one
  * sequential copy. Each run grows while records continue it (data area, descriptor
- * table), so the file sees sequential 1 MiB writes; and the kernel's copy into the
+ * table), so the file sees sequential 2 MiB writes; and the kernel's copy into the
  * page cache runs on another core while the next runs are gathered.
  *
  * <p>Last write still wins: a record that overlaps a gathered run flushes that run
@@ -31,7 +31,7 @@ import java.util.concurrent.Future;
 public final class CoalescingWriter implements RecordSink, AutoCloseable {
 
     static final int RUNS = 4;
-    static final int RUN_BYTES = 1 << 20;
+    static final int RUN_BYTES = 2 << 20;
     /** Open runs plus buffers in flight to the writer thread: the bound on memory. */
     static final int BUFFERS = RUNS + 4;
     /** Payloads this large gain nothing from gathering: written where they are. */
