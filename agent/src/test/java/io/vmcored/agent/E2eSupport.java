@@ -86,6 +86,47 @@ final class E2eSupport {
         return images;
     }
 
+    private static Path dracutImages;
+    private static String dracutProblem;
+
+    /**
+     * Builds (once per JVM, cached on disk) the dracut capture images with
+     * agent/e2e/build-dracut-images.sh; skips without QEMU, kexec, dracut, its network-legacy
+     * module (dracut-network, which brings dhclient) or the fixture kernel.
+     */
+    static synchronized Path dracutImages() {
+        requirePrograms("qemu-system-x86_64", "kexec", "makedumpfile", "cpio", "busybox", "dracut", "depmod", "dhclient");
+        assumeTrue(Files.isDirectory(Path.of("/usr/lib/dracut/modules.d/35network-legacy")),
+                "e2e skipped: dracut's network-legacy module is missing (Debian: apt-get install dracut-network)");
+        Path kernel = Fixtures.root().resolve("kernel").resolve("vmlinuz");
+        assumeTrue(Files.exists(kernel), "e2e skipped: no fixture kernel " + kernel + " (run fixtures/make-fixtures.sh)");
+        if (dracutImages == null && dracutProblem == null) {
+            try {
+                Path log = Files.createTempFile("agent-e2e-dracut", ".log");
+                Process p = new ProcessBuilder("bash", repo().resolve("agent/e2e/build-dracut-images.sh").toString())
+                        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                if (!p.waitFor(300, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    dracutProblem = "build-dracut-images.sh took more than 300 s";
+                } else {
+                    List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+                    if (p.exitValue() != 0) {
+                        dracutProblem = "build-dracut-images.sh exited with " + p.exitValue() + ": "
+                                + String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size()));
+                    } else {
+                        dracutImages = Path.of(lines.get(lines.size() - 1).trim());
+                    }
+                }
+            } catch (IOException | InterruptedException e) {
+                dracutProblem = "build-dracut-images.sh could not run: " + e;
+            }
+        }
+        if (dracutProblem != null) {
+            throw new IllegalStateException("dracut guest images: " + dracutProblem);
+        }
+        return dracutImages;
+    }
+
     /** A loopback port that was free a moment ago (for a server started later in the test). */
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {

@@ -37,14 +37,23 @@ final class Guest implements AutoCloseable {
 
     /** agentArgs: kernel-command-line words such as {@code vmcored.port=1234}. */
     Guest(Path images, Path workDir, List<String> agentArgs) throws IOException {
+        this(images, "first.img", "512M", "160M", workDir, agentArgs);
+    }
+
+    /**
+     * firstImage: the first kernel's initramfs in {@code images}; memory: the guest's RAM;
+     * crashKernel: the memory reserved for the capture kernel and its initramfs.
+     */
+    Guest(Path images, String firstImage, String memory, String crashKernel, Path workDir, List<String> agentArgs)
+            throws IOException {
         Files.createDirectories(workDir);
         qmpPath = workDir.resolve("qmp.sock");
         Files.deleteIfExists(qmpPath);
-        String append = "console=ttyS0 panic=1 quiet loglevel=4 crashkernel=160M"
+        String append = "console=ttyS0 panic=1 quiet loglevel=4 crashkernel=" + crashKernel
                 + " vmcored.ip=10.0.2.15/24 vmcored.gw=10.0.2.2 vmcored.server=10.0.2.2 " + String.join(" ", agentArgs);
-        List<String> cmd = List.of("qemu-system-x86_64", "-accel", "tcg", "-m", "512M", "-smp", "1",
+        List<String> cmd = List.of("qemu-system-x86_64", "-accel", "tcg", "-m", memory, "-smp", "1",
                 "-nographic", "-no-reboot", "-kernel", images.resolve("vmlinuz").toString(),
-                "-initrd", images.resolve("first.img").toString(), "-append", append,
+                "-initrd", images.resolve(firstImage).toString(), "-append", append,
                 "-netdev", "user,id=n0", "-device", "virtio-net-pci,netdev=n0",
                 "-qmp", "unix:" + qmpPath + ",server=on,wait=off");
         qemu = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE).start();

@@ -20,8 +20,9 @@ class ShellSyntaxTest {
 
     private static final List<String> POSIX = List.of("vmcored-agent", "kdump-tools/vmcored-kdump-tools-dump",
             "dracut/99vmcored/kdump-pre", "initramfs/capture-init", "initramfs/udhcpc.script",
-            "initramfs/build-capture-initramfs.sh");
-    private static final List<String> BASH = List.of("dracut/99vmcored/module-setup.sh");
+            "initramfs/build-capture-initramfs.sh", "e2e/dracut/98vmcored-e2e/online.sh", "e2e/raw-vmcore-hook");
+    private static final List<String> BASH = List.of("dracut/99vmcored/module-setup.sh",
+            "e2e/dracut/98vmcored-e2e/module-setup.sh", "e2e/build-images.sh", "e2e/build-dracut-images.sh");
 
     @Test
     void posixScriptsParseInBusyboxDashAndBash() throws Exception {
