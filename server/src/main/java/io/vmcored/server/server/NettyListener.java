@@ -1,0 +1,70 @@
+package io.vmcored.server.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A listener on the shared event-loop group. Every connection's pipeline starts the same:
+ * connection count -&gt; [tls] -&gt; idle timeout; the subclass adds its protocol's handlers.
+ */
+public abstract class NettyListener implements Listener {
+
+    private Channel server;
+
+    /** The port to bind, from the configuration (0 = any free port). */
+    protected abstract int configuredPort(ServerContext ctx);
+
+    /** Whether connections are wrapped in TLS (a certificate is configured and this listener uses it). */
+    protected abstract boolean tls(ServerContext ctx);
+
+    /** Child socket options beyond the common ones. */
+    protected void childOptions(ServerBootstrap b) {
+    }
+
+    /** Adds the protocol's handlers behind the common ones. */
+    protected abstract void protocol(ChannelPipeline pipeline, ServerContext ctx);
+
+    @Override
+    public final void start(ServerContext ctx) throws Exception {
+        boolean tls = tls(ctx);
+        long idle = ctx.config().idleTimeout.toMillis();
+        ServerBootstrap b = new ServerBootstrap()
+                .group(ctx.group())
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.SO_RCVBUF, 1 << 20);
+        childOptions(b);
+        server = b.childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast("count", new ConnectionCounter(ctx));
+                        if (tls) {
+                            ch.pipeline().addLast("tls", ctx.tls().newHandler(ch.alloc()));
+                        }
+                        ch.pipeline().addLast("idle", new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS));
+                        protocol(ch.pipeline(), ctx);
+                    }
+                })
+                .bind(new InetSocketAddress(ctx.config().bind, configuredPort(ctx))).sync().channel();
+    }
+
+    @Override
+    public int port() {
+        return server == null ? -1 : ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close().syncUninterruptibly();
+        }
+    }
+}
