@@ -73,6 +73,11 @@ public final class DumpRecord {
         return ManifestIo.json().convertValue(m, Manifest.class);
     }
 
+    /** True while an upload into one of this dump's files is running. */
+    public synchronized boolean uploading() {
+        return activeUploads > 0;
+    }
+
     /** True while a file of this dump is being written: retention never deletes it. */
     public synchronized boolean inFlight() {
         return activeUploads > 0 || m.state == DumpState.RECEIVING;

@@ -1,5 +1,6 @@
 package io.vmcored.server.ssh;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,10 +15,11 @@ import org.apache.sshd.common.cipher.BuiltinCiphers;
  * <pre>
  * ssh.enroll-password   password that lets ssh-copy-id add a key (unset: no password login)
  * ssh.base-paths        client paths that map to a host's area, comma-separated (/var/crash)
+ * ssh.settle-seconds    a dump with no ssh session for this long is ended as it stands (120)
  * ssh.ciphers           offered ciphers, comma-separated (aes128-gcm@openssh.com,aes256-gcm@openssh.com)
  * </pre>
  */
-public record SshOptions(String enrollPassword, List<String> basePaths, List<String> ciphers) {
+public record SshOptions(String enrollPassword, List<String> basePaths, List<String> ciphers, Duration settle) {
 
     public static final List<String> DEFAULT_BASE_PATHS = List.of("/var/crash");
     /**
@@ -26,11 +28,16 @@ public record SshOptions(String enrollPassword, List<String> basePaths, List<Str
      * Clients older than OpenSSH 6.2 need aes128-ctr added.
      */
     public static final List<String> DEFAULT_CIPHERS = List.of("aes128-gcm@openssh.com", "aes256-gcm@openssh.com");
-    static final Set<String> KNOWN_KEYS = Set.of("enroll-password", "base-paths", "ciphers");
+    static final Set<String> KNOWN_KEYS = Set.of("enroll-password", "base-paths", "ciphers", "settle-seconds");
+    /**
+     * kdump clients run one ssh session per command (mkdir, dd, mv, scp), so no session's end is
+     * the dump's end: a dump with no session for this long is ended as it stands.
+     */
+    public static final Duration DEFAULT_SETTLE = Duration.ofMinutes(2);
     static final int MIN_PASSWORD = 8;
 
     public static SshOptions defaults() {
-        return new SshOptions(null, DEFAULT_BASE_PATHS, DEFAULT_CIPHERS);
+        return new SshOptions(null, DEFAULT_BASE_PATHS, DEFAULT_CIPHERS, DEFAULT_SETTLE);
     }
 
     /** Parses and validates; unknown keys and bad values are errors naming the key, value and expectation. */
@@ -43,7 +50,8 @@ public record SshOptions(String enrollPassword, List<String> basePaths, List<Str
         String password = options.get("enroll-password");
         List<String> bases = list(options.get("base-paths"), DEFAULT_BASE_PATHS);
         List<String> ciphers = list(options.get("ciphers"), DEFAULT_CIPHERS);
-        return new SshOptions(password == null || password.isEmpty() ? null : password, bases, ciphers).validate();
+        return new SshOptions(password == null || password.isEmpty() ? null : password, bases, ciphers,
+                settle(options.get("settle-seconds"))).validate();
     }
 
     public SshOptions validate() {
@@ -67,6 +75,17 @@ public record SshOptions(String enrollPassword, List<String> basePaths, List<Str
             }
         }
         return this;
+    }
+
+    private static Duration settle(String value) {
+        if (value == null || value.isBlank()) {
+            return DEFAULT_SETTLE;
+        }
+        if (!value.strip().matches("[0-9]{1,6}") || Long.parseLong(value.strip()) < 1) {
+            throw new IllegalArgumentException("ssh.settle-seconds is '" + value + "', expected whole seconds from 1 to 999999"
+                    + " (default " + DEFAULT_SETTLE.toSeconds() + ")");
+        }
+        return Duration.ofSeconds(Long.parseLong(value.strip()));
     }
 
     private static List<String> list(String value, List<String> fallback) {

@@ -14,6 +14,8 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -38,6 +40,11 @@ import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 public final class SshReceiver implements AutoCloseable {
 
     private final SshServer server;
+    private final EventLoopGroup group;
+    private final Executor files;
+    private final Runnable idleSweep;
+    private final Duration settle;
+    private ScheduledFuture<?> sweeping;
 
     /**
      * @param group    the daemon's event-loop group (network I/O only)
@@ -52,6 +59,10 @@ public final class SshReceiver implements AutoCloseable {
     public SshReceiver(EventLoopGroup group, Executor files, Path stateDir, SshSpool spool, SshOptions options,
                        String bind, int port, Duration idleTimeout) throws IOException {
         AuthorizedKeyStore keys = new AuthorizedKeyStore(stateDir);
+        this.group = group;
+        this.files = files;
+        this.settle = options.settle();
+        this.idleSweep = spool.idleSweep(settle);
         server = SshServer.setUpDefaultServer();
         server.setIoServiceFactoryFactory(new NettyIoServiceFactoryFactory(group));
         server.setHost(bind);
@@ -89,6 +100,8 @@ public final class SshReceiver implements AutoCloseable {
 
     public void start() throws IOException {
         server.start();
+        long every = Math.max(200, Math.min(30_000, settle.toMillis() / 4));
+        sweeping = group.scheduleAtFixedRate(() -> files.execute(idleSweep), every, every, TimeUnit.MILLISECONDS);
     }
 
     /** The bound port (after start). */
@@ -99,6 +112,9 @@ public final class SshReceiver implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (sweeping != null) {
+            sweeping.cancel(false);
+        }
         server.stop(true);
     }
 }

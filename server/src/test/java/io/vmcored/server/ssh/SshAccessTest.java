@@ -29,7 +29,8 @@ class SshAccessTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = new SshTestServer(tmp, new SshOptions(PASSWORD, SshOptions.DEFAULT_BASE_PATHS, SshOptions.DEFAULT_CIPHERS));
+        server = new SshTestServer(tmp, new SshOptions(PASSWORD, SshOptions.DEFAULT_BASE_PATHS, SshOptions.DEFAULT_CIPHERS,
+                SshOptions.DEFAULT_SETTLE));
         web01 = new OpenSsh(Files.createDirectories(tmp.resolve("web01")), "id_rsa", "rsa", server);
         db02 = new OpenSsh(Files.createDirectories(tmp.resolve("db02")), "id_ed25519", "ed25519", server);
         server.enroll("web01", web01.publicKey());

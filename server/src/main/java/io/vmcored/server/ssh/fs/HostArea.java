@@ -223,8 +223,8 @@ public final class HostArea {
             return;
         }
         if (name.endsWith(INCOMPLETE_SUFFIX)) {
-            // counts only after the client's mv; until then (and for ever, if it never comes) it is not complete
-            record.fail("waiting for the client to rename " + name);
+            // counts only after the client's mv: the dump stays receiving until then, or until the
+            // client goes quiet (IdleDumps ends it incomplete, naming the file never renamed)
             return;
         }
         String stored = name;
@@ -235,7 +235,7 @@ public final class HostArea {
         if (isDump(outcome.kind())) {
             record.setDumpFile(stored);
         }
-        record.complete();
+        settle(record);
     }
 
     /** The file now has its final name: it is the dump file if its content is a dump; the dump's state follows. */
@@ -245,7 +245,17 @@ public final class HostArea {
         if (kind != null && isDump(ContentKind.valueOf(kind))) {
             record.setDumpFile(name);
         }
-        record.complete();
+        settle(record);
+    }
+
+    /**
+     * Ends the dump once its dump file has its final name; before that (a kernel log sent first,
+     * a status file) more sessions are coming, and {@link IdleDumps} ends it if none does.
+     */
+    private static void settle(DumpRecord record) throws IOException {
+        if (record.snapshot().dumpFile != null) {
+            record.complete();
+        }
     }
 
     private DumpRecord record(String dir) throws IOException {

@@ -45,6 +45,11 @@ public final class SshSpool {
         return catalog.layout().spool().toAbsolutePath().normalize();
     }
 
+    /** The sweep that ends dumps whose client went quiet for {@code settle}; run it periodically. */
+    public Runnable idleSweep(java.time.Duration settle) {
+        return new IdleDumps(catalog(), settle);
+    }
+
     DumpCatalog catalog() {
         return catalog;
     }
