@@ -31,12 +31,8 @@ fetch_kernel
 KDIR=$CACHE/kernel
 SRC_MODS=$KDIR/root/lib/modules/$KVER
 
-newer_than() { # newer_than OUT INPUT...: true when OUT is missing or older than an input
-    local out=$1; shift
-    [ -f "$out" ] || return 0
-    local f; for f in "$@"; do [ "$f" -nt "$out" ] && return 0; done
-    return 1
-}
+# shellcheck source=lib.sh
+. "$E2E/lib.sh"
 
 INPUTS=("$AGENT_DIR/vmcored-agent" "$AGENT_DIR"/dracut/99vmcored/* "$E2E"/dracut/98vmcored-e2e/*
     "$E2E/raw-vmcore-hook" "$E2E/build-dracut-images.sh" "$KDIR/VERSION")
@@ -79,21 +75,8 @@ if newer_than "$OUT/dracut-capture.img" "${INPUTS[@]}"; then
     log "built $OUT/dracut-capture.img ($(stat -c %s "$OUT/dracut-capture.img") bytes)"
 fi
 
-if newer_than "$OUT/dracut-first.img" "$OUT/dracut-capture.img" "$E2E/first-init" "$E2E/build-dracut-images.sh"; then
-    tmp=$(mktemp -d "$OUT/dracut-first.tmp.XXXXXX")
-    T=$tmp/tree
-    mkdir -p "$T/bin" "$T/boot" "$T/proc" "$T/sys" "$T/dev"
-    cp /bin/busybox "$T/bin/busybox"
-    cp -L "$(command -v kexec)" "$T/bin/kexec"
-    ldd "$(command -v kexec)" | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p' |
-        while read -r lib; do mkdir -p "$T${lib%/*}"; cp -L "$lib" "$T$lib"; done
-    cp -L "$KDIR/vmlinuz" "$T/boot/vmlinuz"
-    cp "$OUT/dracut-capture.img" "$T/boot/capture.img"
-    install -m755 "$E2E/first-init" "$T/init"
-    (cd "$T" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -1) > "$tmp/first.img"
-    mv "$tmp/first.img" "$OUT/dracut-first.img"
-    rm -rf "$tmp"
-    log "built $OUT/dracut-first.img ($(stat -c %s "$OUT/dracut-first.img") bytes)"
+if newer_than "$OUT/dracut-first.img" "$OUT/dracut-capture.img" "$E2E/first-init" "$E2E/build-dracut-images.sh" "$E2E/lib.sh"; then
+    build_first_initramfs "$OUT/dracut-first.img" "$OUT/dracut-capture.img" "$KDIR" "$E2E/first-init"
 fi
 ln -sf "$KDIR/vmlinuz" "$OUT/vmlinuz"
 echo "$OUT"

@@ -32,12 +32,8 @@ fetch_kernel
 KDIR=$CACHE/kernel
 MODDIR=$KDIR/root/lib/modules/$KVER
 
-newer_than() { # newer_than OUT INPUT...: true when OUT is missing or older than an input
-    local out=$1; shift
-    [ -f "$out" ] || return 0
-    local f; for f in "$@"; do [ "$f" -nt "$out" ] && return 0; done
-    return 1
-}
+# shellcheck source=lib.sh
+. "$E2E/lib.sh"
 
 CAP_INPUTS=("$AGENT_DIR/vmcored-agent" "$AGENT_DIR/initramfs/build-capture-initramfs.sh"
     "$AGENT_DIR/initramfs/capture-init" "$AGENT_DIR/initramfs/udhcpc.script" "$E2E/raw-vmcore-hook"
@@ -48,22 +44,8 @@ if newer_than "$OUT/capture.img" "${CAP_INPUTS[@]}"; then
         -f "$E2E/raw-vmcore-hook:/etc/vmcored-post.d/50-raw-vmcore"
 fi
 
-if newer_than "$OUT/first.img" "$OUT/capture.img" "$E2E/first-init" "$E2E/build-images.sh"; then
-    tmp=$(mktemp -d "$OUT/first.tmp.XXXXXX")
-    T=$tmp/tree
-    mkdir -p "$T/bin" "$T/boot" "$T/proc" "$T/sys" "$T/dev"
-    cp /bin/busybox "$T/bin/busybox"
-    cp -L "$(command -v kexec)" "$T/bin/kexec"
-    ldd "$(command -v kexec)" | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p' |
-        while read -r lib; do mkdir -p "$T${lib%/*}"; cp -L "$lib" "$T$lib"; done
-    cp -L "$KDIR/vmlinuz" "$T/boot/vmlinuz"
-    cp "$OUT/capture.img" "$T/boot/capture.img"
-    cp "$E2E/first-init" "$T/init"
-    chmod 755 "$T/init"
-    (cd "$T" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -1) > "$tmp/first.img"
-    mv "$tmp/first.img" "$OUT/first.img"
-    rm -rf "$tmp"
-    log "built $OUT/first.img ($(stat -c %s "$OUT/first.img") bytes)"
+if newer_than "$OUT/first.img" "$OUT/capture.img" "$E2E/first-init" "$E2E/build-images.sh" "$E2E/lib.sh"; then
+    build_first_initramfs "$OUT/first.img" "$OUT/capture.img" "$KDIR" "$E2E/first-init"
 fi
 ln -sf "$KDIR/vmlinuz" "$OUT/vmlinuz"
 echo "$OUT"
