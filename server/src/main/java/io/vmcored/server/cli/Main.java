@@ -23,15 +23,25 @@ public final class Main implements Runnable {
 
     /** Runs a command line and returns its exit status (used by tests too). */
     public static int run(String... args) {
-        Extensions.load();
-        CommandLine cl = new CommandLine(new Main());
-        cl.setExecutionExceptionHandler(new OneLineErrors());
-        return cl.execute(args);
+        return Full.run(args);
     }
 
     @Override
     public void run() {
         new CommandLine(this).usage(System.err);
+    }
+
+    /**
+     * The picocli path, in a class of its own: verifying {@code main} must not load picocli's
+     * classes, which the fast path never needs (they cannot be class-data-shared).
+     */
+    private static final class Full {
+        static int run(String... args) {
+            Extensions.load();
+            CommandLine cl = new CommandLine(new Main());
+            cl.setExecutionExceptionHandler(new OneLineErrors());
+            return cl.execute(args);
+        }
     }
 
     /** Wiring of optional server parts, done once and only when a command may need it. */
