@@ -46,8 +46,11 @@ public final class ServerConfig {
 
     public long maxDumpSize = 16L << 40;
     public Duration idleTimeout = Duration.ofMinutes(5);
-    /** Bytes a connection may have queued for the disk before it stops reading. */
+    /** Bytes a connection may always have queued for the disk before it stops reading. */
     public int connectionBufferBytes = 1 << 20;
+    /** ... and up to this many while all connections together stay under {@link #ingestBufferBytes}. */
+    public int connectionBufferMaxBytes = 8 << 20;
+    public long ingestBufferBytes = 64L << 20;
     public int maxConnections = 1024;
     public int ioThreads = 0;
     public int fileThreads = 8;
@@ -100,6 +103,9 @@ public final class ServerConfig {
             case "limits.max-dump-size" -> maxDumpSize = Sizes.bytes(key, v);
             case "limits.idle-timeout" -> idleTimeout = Sizes.duration(key, v);
             case "limits.connection-buffer" -> connectionBufferBytes = (int) Math.min(Integer.MAX_VALUE, Sizes.bytes(key, v));
+            case "limits.connection-buffer-max" ->
+                    connectionBufferMaxBytes = (int) Math.min(Integer.MAX_VALUE, Sizes.bytes(key, v));
+            case "limits.ingest-buffer" -> ingestBufferBytes = Sizes.bytes(key, v);
             case "limits.max-connections" -> maxConnections = Sizes.integer(key, v);
             case "threads.io" -> ioThreads = Sizes.integer(key, v);
             case "threads.file" -> fileThreads = Sizes.integer(key, v);
@@ -151,6 +157,8 @@ public final class ServerConfig {
         }
         p.atLeast("limits.max-dump-size", maxDumpSize, 1);
         p.atLeast("limits.connection-buffer", connectionBufferBytes, 64 << 10);
+        p.atLeast("limits.connection-buffer-max", connectionBufferMaxBytes, connectionBufferBytes);
+        p.atLeast("limits.ingest-buffer", ingestBufferBytes, 0);
         p.between("limits.max-connections", maxConnections, 1, 1_000_000);
         if (idleTimeout.toMillis() < 100) {
             p.add("limits.idle-timeout = " + idleTimeout + ": expected at least 100ms");

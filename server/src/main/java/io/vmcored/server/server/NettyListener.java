@@ -1,6 +1,7 @@
 package io.vmcored.server.server;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -40,7 +41,10 @@ public abstract class NettyListener implements Listener {
                 .group(ctx.group())
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.SO_RCVBUF, 1 << 20);
+                .childOption(ChannelOption.SO_RCVBUF, 1 << 20)
+                // a fast sender fills reads of up to 1 MiB (fewer hand-offs to the file thread); an
+                // idle or slow one keeps small buffers
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(4096, 65536, 1 << 20));
         childOptions(b);
         server = b.childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override

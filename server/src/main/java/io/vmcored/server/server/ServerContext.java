@@ -18,9 +18,10 @@ import java.util.concurrent.ExecutorService;
  * @param fileExecutor blocking file work only; wrap in a {@link SerialExecutor} per upload
  * @param tls         null unless tls.cert/tls.key are configured
  * @param crash       crash analysis and event hooks (signature groups for the HTTP API)
+ * @param budget      bytes all connections may queue for the disk (see {@link UploadPump})
  */
 public record ServerContext(ServerConfig config, EventLoopGroup group, ExecutorService fileExecutor,
                             DumpCatalog catalog, DiskGuard disk, IngestMetrics metrics,
                             PrometheusMeterRegistry registry, SslContext tls, Admission admission,
-                            CrashAnalysis crash) {
+                            CrashAnalysis crash, IngestBudget budget) {
 }

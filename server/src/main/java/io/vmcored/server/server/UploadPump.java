@@ -14,9 +14,9 @@ import java.util.function.Consumer;
 
 /**
  * Moves one connection's bytes from the event loop to the disk: buffers are retained and
- * handed, in order, to the file executor; when more than {@code high} bytes wait for the
- * disk the channel stops reading (autoRead off) until they drain below half of it. So a
- * connection never holds more than about {@code high} + one read of memory.
+ * handed, in order, to the file executor; when the {@link IngestBudget} says the bytes
+ * waiting for the disk are too many, the channel stops reading (autoRead off) until they
+ * drain. So a connection never holds more than its share of the budget + one read.
  *
  * <p>Storage failures (disk full, watermark, bad record, resume mismatch) are reported once
  * through {@code onFailure} on the event loop; the transport then ends the upload.
@@ -34,8 +34,12 @@ public final class UploadPump {
     private final ServerContext ctx;
     private final Channel channel;
     private final SerialExecutor serial;
-    private final long high;
+    private final IngestBudget budget;
     private final AtomicLong pending = new AtomicLong();
+    /** Set and cleared on the event loop; read by file threads to know whether to wake it. */
+    private volatile boolean paused;
+    /** The transport is ending the upload: reading stays as it set it. */
+    private volatile boolean ending;
     private final AtomicBoolean failed = new AtomicBoolean();
     private final Consumer<Throwable> onFailure;
     private volatile FileUpload upload;
@@ -46,7 +50,7 @@ public final class UploadPump {
         this.ctx = ctx;
         this.channel = channel;
         this.serial = new SerialExecutor(ctx.fileExecutor());
-        this.high = ctx.config().connectionBufferBytes;
+        this.budget = ctx.budget();
         this.onFailure = onFailure;
     }
 
@@ -73,7 +77,10 @@ public final class UploadPump {
             return;
         }
         int n = buf.readableBytes();
-        if (pending.addAndGet(n) > high && channel.config().isAutoRead()) {
+        budget.add(n);
+        long queued = pending.addAndGet(n);
+        if (!paused && budget.full(queued)) {
+            paused = true;
             channel.config().setAutoRead(false);
         }
         run(() -> {
@@ -81,7 +88,8 @@ public final class UploadPump {
                 write(buf);
             } finally {
                 buf.release();
-                if (pending.addAndGet(-n) <= high / 2) {
+                budget.release(n);
+                if (budget.roomFor(pending.addAndGet(-n)) && paused) {
                     channel.eventLoop().execute(this::resumeReading);
                 }
             }
@@ -95,6 +103,7 @@ public final class UploadPump {
      * if the upload never opened; {@code then} runs there too (it may block).
      */
     public <T> CompletableFuture<T> end(String problem, Ender<T> then) {
+        ending = true;
         CompletableFuture<T> f = new CompletableFuture<>();
         run(() -> {
             try {
@@ -167,7 +176,8 @@ public final class UploadPump {
     }
 
     private void resumeReading() {
-        if (!channel.config().isAutoRead() && pending.get() <= high / 2 && failure == null) {
+        if (paused && !ending && budget.roomFor(pending.get()) && failure == null) {
+            paused = false;
             channel.config().setAutoRead(true);
             channel.read();
         }

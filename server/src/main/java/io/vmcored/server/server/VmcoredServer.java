@@ -79,7 +79,8 @@ public final class VmcoredServer implements AutoCloseable {
                 }, (task, pool) -> task.run()); // even when shut down: a refused sync would be a lost one
         catalog.background(syncer);
         context = new ServerContext(config, group, files, catalog, disk, metrics, registry, tls(),
-                new Admission(config, disk, catalog), CrashAnalysis.start(config.crash, catalog, registry));
+                new Admission(config, disk, catalog), CrashAnalysis.start(config.crash, catalog, registry),
+                new IngestBudget(config.connectionBufferBytes, config.connectionBufferMaxBytes, config.ingestBufferBytes));
         List<Listener> all = new ArrayList<>();
         if (config.ingestPort >= 0) {
             all.add(new TcpListener());

@@ -9,6 +9,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.vmcored.server.catalog.DumpRecord;
 import io.vmcored.server.catalog.FileUpload;
+import io.vmcored.server.config.ServerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,47 +19,68 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Backpressure: a lagging disk switches reading off past the connection budget and back on once drained. */
+/** Backpressure: a lagging disk switches reading off past the connection's share of the budget, and back on once drained. */
 class UploadPumpTest {
 
     @TempDir
     Path tmp;
 
+    /** Alone, a connection may queue up to limits.connection-buffer-max before it stops reading. */
     @Test
     void readingPausesWhileTheDiskLagsAndResumesAfter() throws Exception {
         try (TestServer s = TestServer.start(tmp)) {
-            EmbeddedChannel ch = new EmbeddedChannel();
-            CountDownLatch diskStalled = new CountDownLatch(1);
-            List<Throwable> failures = new ArrayList<>();
-            UploadPump pump = new UploadPump(s.ctx(), ch, failures::add);
-            DumpRecord rec = s.ctx().catalog().create("bp", "test", null);
-            pump.open(() -> {
-                FileUpload up = rec.upload("vmcore", "test");
-                try {
-                    diskStalled.await(30, TimeUnit.SECONDS); // the disk "hangs" until the test lets it go
-                } catch (InterruptedException e) {
-                    throw new java.io.IOException(e);
-                }
-                return up;
-            });
-            int budget = s.config.connectionBufferBytes;
-            List<ByteBuf> sent = new ArrayList<>();
-            for (int i = 0; i <= budget / 65536; i++) {
-                ByteBuf b = Unpooled.wrappedBuffer(new byte[65536]);
-                sent.add(b);
-                pump.offer(b);
-            }
-            assertFalse(ch.config().isAutoRead(), "reading must stop once more than the budget waits for the disk");
-            diskStalled.countDown();
-            pump.end(null, (up, o, f) -> o).get(30, TimeUnit.SECONDS);
-            for (int i = 0; i < 100 && !ch.config().isAutoRead(); i++) {
-                ch.runPendingTasks();
-                Thread.sleep(10);
-            }
-            assertTrue(ch.config().isAutoRead(), "reading resumes after the queue drained");
-            assertEquals((long) sent.size() * 65536, Files.size(rec.fileFor("vmcore")), "every queued byte written");
-            assertTrue(sent.stream().allMatch(b -> b.refCnt() == 0), "every buffer released");
-            assertTrue(failures.isEmpty(), "no failure: " + failures);
+            assertPausesAfter(s, s.config.connectionBufferMaxBytes, "bp");
         }
+    }
+
+    /** Once all connections together hold limits.ingest-buffer, each falls back to limits.connection-buffer. */
+    @Test
+    void aSpentSharedBudgetShrinksEachConnectionsShare() throws Exception {
+        ServerConfig c = TestServer.config(tmp);
+        c.ingestBufferBytes = 0;
+        try (TestServer s = TestServer.start(c)) {
+            assertPausesAfter(s, s.config.connectionBufferBytes, "small");
+        }
+    }
+
+    /** Offers 64 KiB buffers to a pump whose disk hangs: reading must stop right after {@code limit} bytes. */
+    private static void assertPausesAfter(TestServer s, long limit, String host) throws Exception {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        CountDownLatch diskStalled = new CountDownLatch(1);
+        List<Throwable> failures = new ArrayList<>();
+        UploadPump pump = new UploadPump(s.ctx(), ch, failures::add);
+        DumpRecord rec = s.ctx().catalog().create(host, "test", null);
+        pump.open(() -> {
+            FileUpload up = rec.upload("vmcore", "test");
+            try {
+                diskStalled.await(30, TimeUnit.SECONDS); // the disk "hangs" until the test lets it go
+            } catch (InterruptedException e) {
+                throw new java.io.IOException(e);
+            }
+            return up;
+        });
+        List<ByteBuf> sent = new ArrayList<>();
+        for (long queued = 0; queued < limit; queued += 65536) {
+            ByteBuf b = Unpooled.wrappedBuffer(new byte[65536]);
+            sent.add(b);
+            pump.offer(b);
+            assertTrue(ch.config().isAutoRead(), "still reading with " + (queued + 65536) + " of " + limit + " bytes queued");
+        }
+        ByteBuf over = Unpooled.wrappedBuffer(new byte[65536]);
+        sent.add(over);
+        pump.offer(over);
+        assertFalse(ch.config().isAutoRead(), "reading must stop once more than " + limit + " bytes wait for the disk");
+        assertEquals((long) sent.size() * 65536, s.ctx().budget().queued(), "the shared budget counts every queued byte");
+        diskStalled.countDown();
+        for (int i = 0; i < 1000 && !ch.config().isAutoRead(); i++) {
+            ch.runPendingTasks();
+            Thread.sleep(10);
+        }
+        assertTrue(ch.config().isAutoRead(), "reading resumes once the queue drained");
+        pump.end(null, (up, o, f) -> o).get(30, TimeUnit.SECONDS);
+        assertEquals(0, s.ctx().budget().queued(), "nothing counted as queued after the drain");
+        assertEquals((long) sent.size() * 65536, Files.size(rec.fileFor("vmcore")), "every queued byte written");
+        assertTrue(sent.stream().allMatch(b -> b.refCnt() == 0), "every buffer released");
+        assertTrue(failures.isEmpty(), "no failure: " + failures);
     }
 }
