@@ -6,18 +6,32 @@
 # sender at 300-480 MB/s here: that would measure socat, not the receivers; the pipelines'
 # listening socat gets the same block). A round ends when every dump is stored
 # (vmcored: all listed complete by its HTTP API; pipelines: all makedumpfile exited).
+# vmcored is measured as the long-running daemon it is: each round's server first takes
+# WARMUP (default 30) untimed uploads of MULTI_STREAM, so its JIT has compiled the ingest
+# path (a cold JVM spends the first second or two compiling: that is start-up, paid once
+# per server, not per dump). Completion is read from its /metrics
+# (vmcored_uploads_finished_total{outcome="complete"}), what a dashboard watches; polling
+# the dump list instead costs the server 10-25 ms per request once it lists 150 dumps. Every timed run is preceded by an untimed copy of the single
+# stream into a file and its deletion: on this VM a run right after another tool's 2 GB
+# file was deleted is 1.5-3x slower (the host takes freed memory back), whichever tool it is.
+# The single stream runs SINGLE_ROUNDS (default 3) rounds and the medians are compared.
 # Usage: bench/tcp-bench.sh [SINGLE_STREAM] [MULTI_STREAM] [COUNTS]
 #   SINGLE_STREAM (1 sender): $VMCORED_FIXTURES/bench/big.flat (fixtures/make-bench-stream.sh)
-#   MULTI_STREAM (16/128 senders): $VMCORED_FIXTURES/streams/kdump-none-d31.flat
+#   MULTI_STREAM (16/128 senders): $VMCORED_FIXTURES/streams/kdump-zlib-d31.flat (16 MiB: 128 of
+#     them are about as many bytes as the single stream, so both rounds write the same amount
+#     into the page cache; 128 x 57 MiB = 7.4 GB passes the kernel's dirty-page limits and
+#     measures the disk instead)
 #   COUNTS: "1 16 128". Needs about 128 x MULTI_STREAM of free disk under bench/work.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 fixtures=${VMCORED_FIXTURES:-$here/fixtures-cache}
 single=${1:-$fixtures/bench/big.flat}
-multi=${2:-$fixtures/streams/kdump-none-d31.flat}
+multi=${2:-$fixtures/streams/kdump-zlib-d31.flat}
 counts=${3:-1 16 128}
 work=${BENCH_WORK:-$here/bench/work}/tcp
 SOCAT_BLOCK=${SOCAT_BLOCK:-1048576}
+WARMUP=${WARMUP:-30}
+SINGLE_ROUNDS=${SINGLE_ROUNDS:-3}
 for f in "$single" "$multi"; do
     [ -f "$f" ] || { echo "no stream at $f: run fixtures/make-fixtures.sh and fixtures/make-bench-stream.sh" >&2; exit 1; }
 done
@@ -38,25 +52,32 @@ start_server() {
     for _ in $(seq 100); do curl -sf "http://127.0.0.1:$http_port/healthz" >/dev/null && return; sleep 0.1; done
     echo "vmcored did not start: $(tail -3 "$work/server.log")" >&2; exit 1
 }
-stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=; }
-complete_count() { curl -sf "http://127.0.0.1:$http_port/api/v1/dumps?state=complete" | grep -c '"id"' || true; }
+stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=; sleep 0.2; }
+complete_count() {
+    curl -sf "http://127.0.0.1:$http_port/metrics" |
+        awk '/^vmcored_uploads_finished_total.*outcome="complete"/ { s += $2 } END { print int(s) }'
+}
+settle() { cat "$single" > "$work/settle"; rm -f "$work/settle"; sync; }
 
 # vmcored N STREAM -> seconds
 run_vmcored() {
     n=$1 stream=$2
     trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null' EXIT
     start_server
+    for _ in $(seq "$WARMUP"); do socat -u -b $SOCAT_BLOCK "FILE:$multi" "TCP:127.0.0.1:$tcp_port"; done
+    while [ "$(complete_count)" -lt "$WARMUP" ]; do sleep 0.02; done
+    settle
     cat "$stream" > /dev/null
     t0=$(now)
     senders=
     for i in $(seq "$n"); do socat -u -b $SOCAT_BLOCK "FILE:$stream" "TCP:127.0.0.1:$tcp_port" & senders="$senders $!"; done
     for p in $senders; do wait "$p"; done
-    while [ "$(complete_count)" -lt "$n" ]; do sleep 0.02; done
+    while [ "$(complete_count)" -lt $((n + WARMUP)) ]; do sleep 0.02; done
     t1=$(now)
-    one=$(find "$work/spool" -name vmcore -print -quit)
+    one=$(ls -S "$work"/spool/*/*/vmcore | head -n 1)   # the timed stream's (warm-ups are the smaller multi stream)
     same=$(cmp -s "$one" "${stream%.flat}.dump" && echo yes || echo NO)
     stop_server
-    rm -rf "$work/spool"
+    rm -rf "$work/spool" 2>/dev/null || { sleep 1; rm -rf "$work/spool"; }
     echo "$t0 $t1 $same"
 }
 
@@ -75,6 +96,8 @@ run_pipelines() {
         port=$((base_port + i))
         while ! ss -ltn "sport = :$port" | grep -q LISTEN; do sleep 0.02; done
     done
+    settle
+    cat "$stream" > /dev/null
     t0=$(now)
     for i in $(seq "$n"); do socat -u -b $SOCAT_BLOCK "FILE:$stream" "TCP:127.0.0.1:$((base_port + i))" & pids="$pids $!"; done
     for p in $pids; do wait "$p"; done
@@ -95,6 +118,8 @@ run_socat_files() {
     for i in $(seq "$n"); do
         while ! ss -ltn "sport = :$((base_port + 500 + i))" | grep -q LISTEN; do sleep 0.02; done
     done
+    settle
+    cat "$stream" > /dev/null
     t0=$(now)
     for i in $(seq "$n"); do socat -u -b $SOCAT_BLOCK "FILE:$stream" "TCP:127.0.0.1:$((base_port + 500 + i))" & pids="$pids $!"; done
     for p in $pids; do wait "$p"; done
@@ -108,11 +133,23 @@ printf '| senders | stream MiB each | socat > file MB/s (ceiling) | socat+makedu
 for n in $counts; do
     stream=$multi; [ "$n" = 1 ] && stream=$single
     size=$(stat -c %s "$stream")
-    read -r e f < <(run_socat_files "$n" "$stream")
-    read -r a b s1 < <(run_pipelines "$n" "$stream")
-    read -r c d s2 < <(run_vmcored "$n" "$stream")
-    awk -v n="$n" -v size="$size" -v a="$a" -v b="$b" -v c="$c" -v d="$d" -v e="$e" -v f="$f" -v s="$s1/$s2" 'BEGIN {
-        r = n * size / (f - e) / 1e6; p = n * size / (b - a) / 1e6; v = n * size / (d - c) / 1e6
-        printf "| %d | %d | %.0f | %.0f | %.0f | %.2fx | %s |\n", n, size / 1048576, r, p, v, v / p, s
-    }'
+    rounds=1; [ "$n" = 1 ] && rounds=$SINGLE_ROUNDS
+    : > "$work/rates"
+    for r in $(seq "$rounds"); do
+        read -r e f < <(run_socat_files "$n" "$stream")
+        read -r a b s1 < <(run_pipelines "$n" "$stream")
+        read -r c d s2 < <(run_vmcored "$n" "$stream")
+        awk -v n="$n" -v size="$size" -v a="$a" -v b="$b" -v c="$c" -v d="$d" -v e="$e" -v f="$f" -v s="$s1/$s2" 'BEGIN {
+            printf "%.0f %.0f %.0f %s\n", n * size / (f - e) / 1e6, n * size / (b - a) / 1e6, n * size / (d - c) / 1e6, s
+        }' >> "$work/rates"
+        [ "$rounds" -gt 1 ] && echo "  round $r of $n sender(s): ceiling/pipeline/vmcored MB/s, identical: $(tail -n 1 "$work/rates")" >&2
+    done
+    python3 - "$work/rates" "$n" "$size" <<'PY'
+import statistics, sys
+rows = [l.split() for l in open(sys.argv[1])]
+med = [statistics.median(float(r[i]) for r in rows) for i in range(3)]
+same = ",".join(sorted({r[3] for r in rows}))
+note = f" (median of {len(rows)})" if len(rows) > 1 else ""
+print(f"| {sys.argv[2]}{note} | {int(sys.argv[3]) // 1048576} | {med[0]:.0f} | {med[1]:.0f} | {med[2]:.0f} | {med[2] / med[1]:.2f}x | {same} |")
+PY
 done

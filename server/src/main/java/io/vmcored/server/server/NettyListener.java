@@ -1,6 +1,7 @@
 package io.vmcored.server.server;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -42,6 +43,9 @@ public abstract class NettyListener implements Listener {
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.SO_RCVBUF, 1 << 20)
+                // pooled: reads of up to 1 MiB from many connections reuse arena memory instead of
+                // allocating (and zeroing) fresh chunks (~10% more with 128 senders)
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 // a fast sender fills reads of up to 1 MiB (fewer hand-offs to the file thread); an
                 // idle or slow one keeps small buffers
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(4096, 65536, 1 << 20));
