@@ -28,8 +28,23 @@ cat "$stream" > /dev/null
 size=$(stat -c %s "$stream")
 echo "stream: $stream ($((size / 1048576)) MiB), rounds: $rounds, $(nproc) cores, load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
+# After deleting the previous output: wait until the disk has been idle for 0.3 s (max 10 s).
+# This VM's root file system is mounted with `discard`, so deleting a 2 GB file sends the
+# host 2 GB of discards in the background, which would land on whichever run comes next.
+quiesce() {
+    local idle=0 i
+    for i in $(seq 100); do
+        if [ "$(awk '{ s += $12 } END { print s + 0 }' /proc/diskstats)" = 0 ]; then
+            idle=$((idle + 1)); [ $idle -ge 3 ] && return
+        else
+            idle=0
+        fi
+        sleep 0.1
+    done
+}
+
 run_tool() {   # tool -> milliseconds of one whole-process run
-    rm -f "$work"/out.*; sync
+    rm -f "$work"/out.*; sync; quiesce
     cat "$stream" > /dev/null   # back into the page cache if the VM's DAMON paged it out meanwhile
     local s e
     s=$(date +%s%N)

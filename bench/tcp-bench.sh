@@ -58,6 +58,20 @@ complete_count() {
         awk '/^vmcored_uploads_finished_total.*outcome="complete"/ { s += $2 } END { print int(s) }'
 }
 settle() { cat "$single" > "$work/settle"; rm -f "$work/settle"; sync; }
+# samples the server's heap, direct buffers and ingest queue every 0.25 s; prints the peaks (MiB)
+memory_peaks() {
+    local heap=0 direct=0 queued=0
+    while [ -e "$work/sampling" ]; do
+        read -r h d q < <(curl -sf "http://127.0.0.1:$http_port/metrics" | awk '
+            /^jvm_memory_used_bytes\{area="heap"/ { h += $NF }
+            /^jvm_buffer_memory_used_bytes\{id="direct"\}/ { d = $2 }
+            /^vmcored_ingest_buffered_bytes / { q = $2 }
+            END { printf "%d %d %d\n", h / 1048576, d / 1048576, q / 1048576 }') || true
+        [ "${h:-0}" -gt "$heap" ] && heap=$h; [ "${d:-0}" -gt "$direct" ] && direct=$d; [ "${q:-0}" -gt "$queued" ] && queued=$q
+        sleep 0.25
+    done
+    echo "$heap/$direct/$queued"
+}
 
 # vmcored N STREAM -> seconds
 run_vmcored() {
@@ -68,17 +82,20 @@ run_vmcored() {
     while [ "$(complete_count)" -lt "$WARMUP" ]; do sleep 0.02; done
     settle
     cat "$stream" > /dev/null
+    touch "$work/sampling"; memory_peaks > "$work/peaks" &
+    sampler=$!
     t0=$(now)
     senders=
     for i in $(seq "$n"); do socat -u -b $SOCAT_BLOCK "FILE:$stream" "TCP:127.0.0.1:$tcp_port" & senders="$senders $!"; done
     for p in $senders; do wait "$p"; done
     while [ "$(complete_count)" -lt $((n + WARMUP)) ]; do sleep 0.02; done
     t1=$(now)
+    rm -f "$work/sampling"; wait "$sampler"
     one=$(ls -S "$work"/spool/*/*/vmcore | head -n 1)   # the timed stream's (warm-ups are the smaller multi stream)
     same=$(cmp -s "$one" "${stream%.flat}.dump" && echo yes || echo NO)
     stop_server
     rm -rf "$work/spool" 2>/dev/null || { sleep 1; rm -rf "$work/spool"; }
-    echo "$t0 $t1 $same"
+    echo "$t0 $t1 $same $(cat "$work/peaks")"
 }
 
 # pipelines N STREAM -> seconds
@@ -129,7 +146,7 @@ run_socat_files() {
 }
 
 echo "single stream: $single ($(($(stat -c %s "$single") / 1048576)) MiB); multi: $multi ($(($(stat -c %s "$multi") / 1048576)) MiB); $(nproc) cores"
-printf '| senders | stream MiB each | socat > file MB/s (ceiling) | socat+makedumpfile -R MB/s | vmcored MB/s | vmcored / pipeline | identical |\n|---|---|---|---|---|---|---|\n'
+printf '| senders | stream MiB each | socat > file MB/s (ceiling) | socat+makedumpfile -R MB/s | vmcored MB/s | vmcored / pipeline | identical | vmcored peak heap/direct/queued MiB |\n|---|---|---|---|---|---|---|---|\n'
 for n in $counts; do
     stream=$multi; [ "$n" = 1 ] && stream=$single
     size=$(stat -c %s "$stream")
@@ -138,18 +155,19 @@ for n in $counts; do
     for r in $(seq "$rounds"); do
         read -r e f < <(run_socat_files "$n" "$stream")
         read -r a b s1 < <(run_pipelines "$n" "$stream")
-        read -r c d s2 < <(run_vmcored "$n" "$stream")
-        awk -v n="$n" -v size="$size" -v a="$a" -v b="$b" -v c="$c" -v d="$d" -v e="$e" -v f="$f" -v s="$s1/$s2" 'BEGIN {
-            printf "%.0f %.0f %.0f %s\n", n * size / (f - e) / 1e6, n * size / (b - a) / 1e6, n * size / (d - c) / 1e6, s
+        read -r c d s2 peaks < <(run_vmcored "$n" "$stream")
+        awk -v n="$n" -v size="$size" -v a="$a" -v b="$b" -v c="$c" -v d="$d" -v e="$e" -v f="$f" -v s="$s1/$s2" -v m="$peaks" 'BEGIN {
+            printf "%.0f %.0f %.0f %s %s\n", n * size / (f - e) / 1e6, n * size / (b - a) / 1e6, n * size / (d - c) / 1e6, s, m
         }' >> "$work/rates"
-        [ "$rounds" -gt 1 ] && echo "  round $r of $n sender(s): ceiling/pipeline/vmcored MB/s, identical: $(tail -n 1 "$work/rates")" >&2
+        [ "$rounds" -gt 1 ] && echo "  round $r of $n sender(s): ceiling/pipeline/vmcored MB/s, identical, peaks: $(tail -n 1 "$work/rates")" >&2
     done
     python3 - "$work/rates" "$n" "$size" <<'PY'
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
 med = [statistics.median(float(r[i]) for r in rows) for i in range(3)]
 same = ",".join(sorted({r[3] for r in rows}))
+peak = max((r[4] for r in rows), key=lambda p: int(p.split("/")[0]))
 note = f" (median of {len(rows)})" if len(rows) > 1 else ""
-print(f"| {sys.argv[2]}{note} | {int(sys.argv[3]) // 1048576} | {med[0]:.0f} | {med[1]:.0f} | {med[2]:.0f} | {med[2] / med[1]:.2f}x | {same} |")
+print(f"| {sys.argv[2]}{note} | {int(sys.argv[3]) // 1048576} | {med[0]:.0f} | {med[1]:.0f} | {med[2]:.0f} | {med[2] / med[1]:.2f}x | {same} | {peak} |")
 PY
 done

@@ -29,6 +29,7 @@ public final class IngestMetrics implements UploadObserver {
     public static final String REFUSED = "vmcored.uploads.refused";
     public static final String RESUMES = "vmcored.upload.resumes";
     public static final String CONNECTIONS = "vmcored.connections.open";
+    public static final String BUFFERED = "vmcored.ingest.buffered";
 
     private final MeterRegistry registry;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -51,6 +52,13 @@ public final class IngestMetrics implements UploadObserver {
 
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /** Exposes the bytes all connections hold while they wait for the disk. */
+    public void buffered(LongSupplier queued) {
+        Gauge.builder(BUFFERED, queued, s -> s.getAsLong())
+                .description("Received bytes waiting for the disk, all connections").baseUnit("bytes")
+                .strongReference(true).register(registry);
     }
 
     @Override

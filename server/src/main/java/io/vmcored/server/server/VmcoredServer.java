@@ -2,6 +2,8 @@ package io.vmcored.server.server;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -59,6 +61,8 @@ public final class VmcoredServer implements AutoCloseable {
         DiskGuard disk = new DiskGuard(catalog.layout().spool(), config.minFreeBytes);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         IngestMetrics metrics = new IngestMetrics(registry, disk::free);
+        new JvmMemoryMetrics().bindTo(registry); // heap and direct buffers: the memory bounds, watched
+        new JvmThreadMetrics().bindTo(registry);
         catalog.observer(metrics);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(config.ioThreads, NioIoHandler.newFactory());
         AtomicInteger n = new AtomicInteger();
@@ -78,9 +82,11 @@ public final class VmcoredServer implements AutoCloseable {
                     return t;
                 }, (task, pool) -> task.run()); // even when shut down: a refused sync would be a lost one
         catalog.background(syncer);
+        IngestBudget budget = new IngestBudget(config.connectionBufferBytes, config.connectionBufferMaxBytes,
+                config.ingestBufferBytes);
+        metrics.buffered(budget::queued);
         context = new ServerContext(config, group, files, catalog, disk, metrics, registry, tls(),
-                new Admission(config, disk, catalog), CrashAnalysis.start(config.crash, catalog, registry),
-                new IngestBudget(config.connectionBufferBytes, config.connectionBufferMaxBytes, config.ingestBufferBytes));
+                new Admission(config, disk, catalog), CrashAnalysis.start(config.crash, catalog, registry), budget);
         List<Listener> all = new ArrayList<>();
         if (config.ingestPort >= 0) {
             all.add(new TcpListener());
