@@ -44,8 +44,10 @@ cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$wor
 trap cleanup EXIT
 now() { date +%s.%N; }
 
+# the stopped server's last writes (analysis files) may still be landing: retry a few times
+remove_dir() { for _ in 1 2 3 4 5; do rm -rf "$1" 2>/dev/null && return; sleep 0.5; done; rm -rf "$1"; }
 start_server() {
-    rm -rf "$work/spool"
+    remove_dir "$work/spool"
     VMCORED_JAVA_OPTS="-Xmx512m" "$here/vmcored" serve --ingest-port $tcp_port --http-port $http_port --ssh-port -1 \
         --spool "$work/spool" --state "$work/state" --set spool.min-free=1G > "$work/server.log" 2>&1 &
     server_pid=$!
@@ -94,7 +96,7 @@ run_vmcored() {
     one=$(ls -S "$work"/spool/*/*/vmcore | head -n 1)   # the timed stream's (warm-ups are the smaller multi stream)
     same=$(cmp -s "$one" "${stream%.flat}.dump" && echo yes || echo NO)
     stop_server
-    rm -rf "$work/spool" 2>/dev/null || { sleep 1; rm -rf "$work/spool"; }
+    remove_dir "$work/spool"
     echo "$t0 $t1 $same $(cat "$work/peaks")"
 }
 
