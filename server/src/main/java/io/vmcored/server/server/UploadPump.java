@@ -83,7 +83,7 @@ public final class UploadPump {
             paused = true;
             channel.config().setAutoRead(false);
         }
-        run(() -> {
+        boolean queuedTask = run(() -> {
             try {
                 write(buf);
             } finally {
@@ -94,6 +94,11 @@ public final class UploadPump {
                 }
             }
         });
+        if (!queuedTask) { // refused (the upload fails): the bytes must not stay counted against the shared budget
+            buf.release();
+            budget.release(n);
+            pending.addAndGet(-n);
+        }
     }
 
     /**
@@ -183,11 +188,14 @@ public final class UploadPump {
         }
     }
 
-    private void run(Runnable task) {
+    /** Queues {@code task} behind this upload's earlier ones; false (and the upload failed) if refused. */
+    private boolean run(Runnable task) {
         try {
             serial.execute(task);
+            return true;
         } catch (RejectedExecutionException e) {
             fail(new IOException("file executor saturated or stopped"));
+            return false;
         }
     }
 }

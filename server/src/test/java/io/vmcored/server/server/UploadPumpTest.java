@@ -43,6 +43,41 @@ class UploadPumpTest {
         }
     }
 
+    /** A saturated file executor fails the upload at once and leaves nothing counted against the shared budget. */
+    @Test
+    void aRefusedWriteFailsTheUploadAndReleasesItsBytes() throws Exception {
+        ServerConfig c = TestServer.config(tmp);
+        c.fileThreads = 1;
+        c.fileQueue = 16;
+        try (TestServer s = TestServer.start(c)) {
+            CountDownLatch stalled = new CountDownLatch(1);
+            List<UploadPump> busy = new ArrayList<>();
+            for (int i = 0; i < 1 + 16; i++) { // one running on the only file thread, sixteen filling its queue
+                UploadPump p = new UploadPump(s.ctx(), new EmbeddedChannel(), t -> { });
+                p.open(() -> {
+                    try {
+                        stalled.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        throw new java.io.IOException(e);
+                    }
+                    throw new java.io.IOException("test upload not opened");
+                });
+                busy.add(p);
+            }
+            List<Throwable> failures = new ArrayList<>();
+            EmbeddedChannel ch = new EmbeddedChannel();
+            UploadPump pump = new UploadPump(s.ctx(), ch, failures::add);
+            ByteBuf b = Unpooled.wrappedBuffer(new byte[65536]);
+            pump.offer(b);
+            ch.runPendingTasks();
+            assertEquals(0, b.refCnt(), "the refused buffer is released");
+            assertEquals(0, s.ctx().budget().queued(), "a refused write leaves nothing counted as queued");
+            assertEquals(1, failures.size(), "the upload failed: " + failures);
+            assertTrue(UploadPump.message(failures.get(0)).contains("saturated"), UploadPump.message(failures.get(0)));
+            stalled.countDown();
+        }
+    }
+
     /** Offers 64 KiB buffers to a pump whose disk hangs: reading must stop right after {@code limit} bytes. */
     private static void assertPausesAfter(TestServer s, long limit, String host) throws Exception {
         EmbeddedChannel ch = new EmbeddedChannel();
