@@ -79,8 +79,27 @@ class AgentScriptTest {
                     "--vmcore", Fixtures.vmcore().toString(), "--work-dir", dir.resolve("work").toString()));
             assertEquals(0, r.rc(), r.out());
             Path dump = server.onlyDump();
-            assertEquals("complete", TestServer.manifest(dump).path("state").asText(), r.out());
+            JsonNode m = TestServer.manifest(dump);
+            assertEquals("complete", m.path("state").asText(), r.out());
+            assertEquals("zlib", m.path("sender").path("compress").asText(), "what the agent used, over http: " + m);
             assertSameBytes(Fixtures.oracle("kdump-zlib-d31"), dump.resolve("vmcore"));
+        }
+    }
+
+    @Test
+    void kernelLogOnlyOverHttpEndsTheDump() throws Exception {
+        try (TestServer server = new TestServer(dir.resolve("server"), 0, 0,
+                Map.of("steer.dmesg-only-below", "1000T")).start()) {
+            BusyboxAgent.Result r = agent(List.of("--server", "127.0.0.1", "--transport", "http", "--port",
+                    Integer.toString(server.httpPort()), "--host", "log-host", "--vmcore", Fixtures.vmcore().toString(),
+                    "--work-dir", dir.resolve("work").toString()));
+            assertEquals(0, r.rc(), r.out());
+            assertTrue(r.out().contains("kernel log only"), r.out());
+            Path dump = server.onlyDump();
+            JsonNode m = TestServer.manifest(dump);
+            assertEquals("complete", m.path("state").asText(), "state: " + m);
+            assertFalse(Files.exists(dump.resolve("vmcore")), "no dump file was sent");
+            assertSameBytes(Fixtures.dmesg("kdump-lzo-d31"), dump.resolve("vmcore-dmesg.txt"));
         }
     }
 

@@ -194,6 +194,9 @@ public final class DumpRecord {
 
     /** Ends the dump: complete if its dump file arrived whole, otherwise incomplete (with that file's problem). */
     public synchronized DumpState complete() throws IOException {
+        if (m.state.finished() && activeUploads == 0) {
+            return m.state; // already ended (e.g. by its last file, then the sender's END): announce it once
+        }
         FileEntry main = m.dumpFile == null ? null : m.files.get(m.dumpFile);
         if (main != null && main.state == DumpState.COMPLETE) {
             return finish(DumpState.COMPLETE, null);

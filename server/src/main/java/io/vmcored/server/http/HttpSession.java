@@ -15,11 +15,14 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.vmcored.server.catalog.DumpRecord;
+import io.vmcored.server.catalog.DumpState;
 import io.vmcored.server.server.ServerContext;
 import io.vmcored.server.server.UploadPump;
 import io.vmcored.server.storage.Manifest;
+import io.vmcored.server.storage.Manifest.FileEntry;
 import io.vmcored.server.storage.ResumePoint;
 import io.vmcored.server.storage.SpoolLayout;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -111,6 +114,10 @@ final class HttpSession extends ChannelInboundHandlerAdapter {
             uploadStatus(ctx, req, SpoolLayout.checkHost(first), q);
             return;
         }
+        if (!isId && parts.length == 2 && parts[1].equals("end") && method.equals(HttpMethod.POST)) {
+            endDump(ctx, req, SpoolLayout.checkHost(first), q);
+            return;
+        }
         if (!authorizedReader(ctx, req)) {
             return;
         }
@@ -149,20 +156,58 @@ final class HttpSession extends ChannelInboundHandlerAdapter {
         String file = Optional.ofNullable(DumpQueries.param(q, "file")).orElse(HttpUpload.MAIN_FILE);
         Optional<DumpRecord> rec = dump == null ? Optional.empty() : server.catalog().byClientId(host, dump);
         ResumePoint rp = rec.map(r -> r.resumePoint(file)).orElse(null);
+        FileEntry entry = rec.map(r -> r.snapshot().files.get(file)).orElse(null);
+        // a sender whose final answer was lost learns here that the file is already complete
+        String fileState = entry == null ? "new" : entry.state.wire();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", rec.map(DumpRecord::id).orElse(null));
         body.put("state", rec.map(r -> r.state().wire()).orElse("new"));
+        body.put("file", file);
+        body.put("fileState", fileState);
         body.put("offset", rp == null ? 0 : rp.from());
         body.put("committed", rp == null ? 0 : rp.committed());
         body.put("steer", server.admission().steer(host));
         FullHttpResponse r = Responses.json(HttpResponseStatus.OK, body);
         r.headers().set("X-Vmcored-Offset", rp == null ? 0 : rp.from())
-                .set("X-Vmcored-Committed", rp == null ? 0 : rp.committed());
+                .set("X-Vmcored-Committed", rp == null ? 0 : rp.committed())
+                .set("X-Vmcored-File-State", fileState);
         if (req.method().equals(HttpMethod.HEAD)) {
             HttpUtil.setContentLength(r, r.content().readableBytes());
             r.content().clear();
         }
         reply(ctx, r);
+    }
+
+    /**
+     * POST /api/v1/dumps/{host}/end?dump=ID: the sender has sent every file it will send (TCP's
+     * END); the dump is complete if its dump file is, incomplete otherwise. Needed when the
+     * server steered the sender to the kernel log only: no dump file ever arrives to end it.
+     */
+    private void endDump(ChannelHandlerContext ctx, HttpRequest req, String host, QueryStringDecoder q) {
+        if (!server.admission().mayUpload(host, Auth.token(req))) {
+            server.metrics().refused("unauthorized");
+            reply(ctx, Responses.error(HttpResponseStatus.UNAUTHORIZED, "unauthorized", "token not valid for host " + host));
+            return;
+        }
+        String dump = DumpQueries.param(q, "dump");
+        Optional<DumpRecord> rec = dump == null ? Optional.empty() : server.catalog().byClientId(host, dump);
+        if (rec.isEmpty()) {
+            server.metrics().refused("bad_request");
+            reply(ctx, Responses.error(HttpResponseStatus.NOT_FOUND, "unknown_dump", "no dump " + dump + " of host " + host));
+            return;
+        }
+        server.fileExecutor().execute(() -> {
+            try {
+                DumpState state = rec.get().complete();
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("id", rec.get().id());
+                body.put("state", state.wire());
+                body.put("problem", rec.get().snapshot().problem);
+                reply(ctx, Responses.json(HttpResponseStatus.OK, body));
+            } catch (IOException e) {
+                reply(ctx, Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "storage", e.getMessage()));
+            }
+        });
     }
 
     private boolean authorizedReader(ChannelHandlerContext ctx, HttpRequest req) {

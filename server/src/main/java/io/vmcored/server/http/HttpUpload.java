@@ -11,6 +11,7 @@ import io.vmcored.protocol.rearrange.StreamReceiver.Outcome;
 import io.vmcored.server.catalog.DumpRecord;
 import io.vmcored.server.catalog.DumpState;
 import io.vmcored.server.catalog.FileUpload;
+import io.vmcored.server.catalog.SenderOptions;
 import io.vmcored.server.catalog.UploadBusyException;
 import io.vmcored.server.server.ServerContext;
 import io.vmcored.server.server.UploadPump;
@@ -79,6 +80,7 @@ final class HttpUpload {
         }
         HttpUpload up = new HttpUpload(server, replier, file.equals(MAIN_FILE));
         Map<String, String> steer = server.admission().steer(host);
+        Map<String, String> sender = SenderOptions.from(k -> DumpQueries.param(q, k));
         up.pump = new UploadPump(server, ctx.channel(), t -> up.abort(ctx, UploadPump.message(t)));
         up.pump.open(() -> {
             DumpRecord r = rec.isPresent() ? rec.get() : server.catalog().create(host, "http", dump);
@@ -87,6 +89,9 @@ final class HttpUpload {
             }
             if (up.main) {
                 r.setDumpFile(file);
+                if (!sender.isEmpty()) {
+                    r.update(m -> m.sender = sender);
+                }
             }
             return offset > 0 ? r.resume(file, "http") : r.upload(file, "http");
         });

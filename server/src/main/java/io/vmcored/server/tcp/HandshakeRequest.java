@@ -1,5 +1,6 @@
 package io.vmcored.server.tcp;
 
+import io.vmcored.server.catalog.SenderOptions;
 import io.vmcored.server.storage.SpoolLayout;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -58,14 +59,7 @@ record HandshakeRequest(String verb, String host, String dumpId, String file, lo
         if (verb.equals("PUT") && !kv.containsKey("offset")) {
             throw new IllegalArgumentException("PUT needs offset=N (0 for a new upload)");
         }
-        Map<String, String> options = new LinkedHashMap<>();
-        for (String k : new String[] {"level", "compress", "mode"}) {
-            String v = kv.get(k);
-            if (v != null && v.matches("[A-Za-z0-9._-]{1,32}")) {
-                options.put(k, v);
-            }
-        }
-        return new HandshakeRequest(verb, host, dump, file, offset, kv.get("token"), options);
+        return new HandshakeRequest(verb, host, dump, file, offset, kv.get("token"), SenderOptions.from(kv::get));
     }
 
     boolean mainFile() {

@@ -39,7 +39,8 @@ class HttpApiTest {
             assertEquals("401", s.sh("curl -s -o /dev/null -w '%{http_code}' -T " + flat + auth + "'" + base + "/web2'"),
                     "web1's token uploading web2");
             // cut: only 5 MB of the stream arrive in a complete body
-            JsonNode cut = json(s.sh("head -c 5000000 " + flat + " | curl -sS -T -" + auth + "'" + base + "/web1?dump=b7'"));
+            JsonNode cut = json(s.sh("head -c 5000000 " + flat + " | curl -sS -T -" + auth + "'" + base
+                    + "/web1?dump=b7&level=31&compress=zlib'"));
             assertEquals("incomplete", cut.get("state").asText(), "cut upload: " + cut);
             String head = s.sh("curl -sS -I" + auth + "'" + base + "/web1?dump=b7'");
             long off = Long.parseLong(header(head, "x-vmcored-offset"));
@@ -48,6 +49,22 @@ class HttpApiTest {
                     + "/web1?dump=b7&offset=" + off + "'"));
             assertEquals("complete", done.get("state").asText(), "resumed upload: " + done);
             String id = done.get("id").asText();
+            // a sender whose final answer was lost asks again: the file is complete, nothing to resend
+            String again = s.sh("curl -sS -I" + auth + "'" + base + "/web1?dump=b7'");
+            assertEquals("complete", header(again, "x-vmcored-file-state"), again);
+            assertEquals("complete", json(s.sh("curl -sS" + auth + "'" + base + "/web1?dump=b7'")).get("fileState").asText());
+            // END of a dump its last file already ended: answered, not announced (analyzed) a second time
+            double analyzed = 0;
+            for (int i = 0; i < 100 && analyzed < 2; i++) { // the cut attempt and the complete dump, after the answers
+                Thread.sleep(100);
+                analyzed = analyzed(s);
+            }
+            JsonNode end = json(s.sh("curl -sS -X POST" + auth + "'" + base + "/web1/end?dump=b7'"));
+            assertEquals("complete", end.get("state").asText(), "END: " + end);
+            Thread.sleep(300);
+            assertEquals(analyzed, analyzed(s), "END after the dump ended must not analyze it again");
+            assertEquals("404", s.sh("curl -s -o /dev/null -w '%{http_code}' -X POST" + auth + "'" + base
+                    + "/web1/end?dump=nope'"), "END of an unknown dump");
 
             String op = " -H 'Authorization: Bearer " + OP + "' ";
             assertEquals("401", s.sh("curl -s -o /dev/null -w '%{http_code}'" + auth + "'" + base + "'"),
@@ -58,6 +75,8 @@ class HttpApiTest {
             JsonNode meta = json(s.sh("curl -sS" + op + "'" + base + "/" + id + "'"));
             assertEquals("kdump-compressed", meta.get("inspect").get("format").asText(), "inspection: " + meta);
             assertEquals(1, meta.get("resumes").asInt(), "resumes");
+            assertEquals("zlib", meta.get("sender").get("compress").asText(), "what the sender said it used: " + meta);
+            assertEquals("31", meta.get("sender").get("level").asText(), "what the sender said it used: " + meta);
 
             Path dl = tmp.resolve("dl");
             s.sh("curl -sS -o " + dl + op + "'" + base + "/" + id + "/vmcore'");
@@ -73,11 +92,17 @@ class HttpApiTest {
             assertEquals(1.0, metrics.get("vmcored_uploads_finished_total{outcome=\"complete\",transport=\"http\"}"),
                     "complete http uploads");
             assertEquals(1.0, metrics.get("vmcored_upload_resumes_total{transport=\"http\"}"), "resumes");
+
             assertEquals(1.0, metrics.get("vmcored_uploads_refused_total{reason=\"unauthorized\"}"), "refused");
             assertTrue(metrics.get("vmcored_spool_free_bytes") > 0, "spool free gauge");
             assertEquals(5000000.0 + Files.size(flat) - off,
                     metrics.get("vmcored_received_bytes_total{transport=\"http\"}"), "bytes received");
         }
+    }
+
+    private static double analyzed(TestServer s) throws Exception {
+        return PrometheusText.parse(s.sh("curl -sS http://127.0.0.1:" + s.http() + "/metrics")).entrySet().stream()
+                .filter(e -> e.getKey().startsWith("vmcored_dumps_analyzed_total")).mapToDouble(Map.Entry::getValue).sum();
     }
 
     static JsonNode json(String s) throws Exception {
