@@ -90,16 +90,7 @@ class AgentScriptTest {
     void kernelLogOnlyOverHttpEndsTheDump() throws Exception {
         try (TestServer server = new TestServer(dir.resolve("server"), 0, 0,
                 Map.of("steer.dmesg-only-below", "1000T")).start()) {
-            BusyboxAgent.Result r = agent(List.of("--server", "127.0.0.1", "--transport", "http", "--port",
-                    Integer.toString(server.httpPort()), "--host", "log-host", "--vmcore", Fixtures.vmcore().toString(),
-                    "--work-dir", dir.resolve("work").toString()));
-            assertEquals(0, r.rc(), r.out());
-            assertTrue(r.out().contains("kernel log only"), r.out());
-            Path dump = server.onlyDump();
-            JsonNode m = TestServer.manifest(dump);
-            assertEquals("complete", m.path("state").asText(), "state: " + m);
-            assertFalse(Files.exists(dump.resolve("vmcore")), "no dump file was sent");
-            assertSameBytes(Fixtures.dmesg("kdump-lzo-d31"), dump.resolve("vmcore-dmesg.txt"));
+            assertKernelLogOnly(server, "http", server.httpPort());
         }
     }
 
@@ -135,17 +126,7 @@ class AgentScriptTest {
     void serverLowOnDiskGetsTheKernelLogOnly() throws Exception {
         try (TestServer server = new TestServer(dir.resolve("server"), 0, 0,
                 Map.of("steer.dmesg-only-below", "1000T")).start()) {
-            BusyboxAgent.Result r = agent(List.of("--server", "127.0.0.1", "--port", Integer.toString(server.tcpPort()),
-                    "--host", "log-host", "--vmcore", Fixtures.vmcore().toString(),
-                    "--work-dir", dir.resolve("work").toString()));
-            assertEquals(0, r.rc(), r.out());
-            assertTrue(r.out().contains("kernel log only"), r.out());
-            Path dump = server.onlyDump();
-            JsonNode m = TestServer.manifest(dump);
-            assertEquals("complete", m.path("state").asText(), "state: " + m);
-            assertEquals("dmesg", m.path("steer").path("mode").asText(), "steering in manifest: " + m);
-            assertFalse(Files.exists(dump.resolve("vmcore")), "no dump file was sent");
-            assertSameBytes(Fixtures.dmesg("kdump-lzo-d31"), dump.resolve("vmcore-dmesg.txt"));
+            assertKernelLogOnly(server, "tcp", server.tcpPort());
         }
     }
 
@@ -175,6 +156,21 @@ class AgentScriptTest {
         List<String> all = new ArrayList<>(a);
         all.addAll(List.of(b));
         return all;
+    }
+
+    /** The agent, steered to the kernel log only, sends just that and the dump ends complete. */
+    private void assertKernelLogOnly(TestServer server, String transport, int port) throws Exception {
+        BusyboxAgent.Result r = agent(List.of("--server", "127.0.0.1", "--transport", transport, "--port",
+                Integer.toString(port), "--host", "log-host", "--vmcore", Fixtures.vmcore().toString(),
+                "--work-dir", dir.resolve("work").toString()));
+        assertEquals(0, r.rc(), r.out());
+        assertTrue(r.out().contains("kernel log only"), r.out());
+        Path dump = server.onlyDump();
+        JsonNode m = TestServer.manifest(dump);
+        assertEquals("complete", m.path("state").asText(), "state: " + m);
+        assertEquals("dmesg", m.path("steer").path("mode").asText(), "steering in manifest: " + m);
+        assertFalse(Files.exists(dump.resolve("vmcore")), "no dump file was sent");
+        assertSameBytes(Fixtures.dmesg("kdump-lzo-d31"), dump.resolve("vmcore-dmesg.txt"));
     }
 
     private static void assertSameBytes(Path expected, Path actual) throws IOException {

@@ -147,9 +147,7 @@ final class HttpSession extends ChannelInboundHandlerAdapter {
 
     /** HEAD/GET /api/v1/dumps/{host}?dump=ID[&amp;file=F]: where a resumed PUT must start. */
     private void uploadStatus(ChannelHandlerContext ctx, HttpRequest req, String host, QueryStringDecoder q) {
-        if (!server.admission().mayUpload(host, Auth.token(req))) {
-            server.metrics().refused("unauthorized");
-            reply(ctx, Responses.error(HttpResponseStatus.UNAUTHORIZED, "unauthorized", "token not valid for host " + host));
+        if (!authorizedUploader(ctx, req, host)) {
             return;
         }
         String dump = DumpQueries.param(q, "dump");
@@ -184,9 +182,7 @@ final class HttpSession extends ChannelInboundHandlerAdapter {
      * server steered the sender to the kernel log only: no dump file ever arrives to end it.
      */
     private void endDump(ChannelHandlerContext ctx, HttpRequest req, String host, QueryStringDecoder q) {
-        if (!server.admission().mayUpload(host, Auth.token(req))) {
-            server.metrics().refused("unauthorized");
-            reply(ctx, Responses.error(HttpResponseStatus.UNAUTHORIZED, "unauthorized", "token not valid for host " + host));
+        if (!authorizedUploader(ctx, req, host)) {
             return;
         }
         String dump = DumpQueries.param(q, "dump");
@@ -208,6 +204,16 @@ final class HttpSession extends ChannelInboundHandlerAdapter {
                 reply(ctx, Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "storage", e.getMessage()));
             }
         });
+    }
+
+    /** Whether the request's token may upload (and so ask about and end) {@code host}'s dumps; answers 401 if not. */
+    private boolean authorizedUploader(ChannelHandlerContext ctx, HttpRequest req, String host) {
+        if (server.admission().mayUpload(host, Auth.token(req))) {
+            return true;
+        }
+        server.metrics().refused("unauthorized");
+        reply(ctx, Responses.error(HttpResponseStatus.UNAUTHORIZED, "unauthorized", "token not valid for host " + host));
+        return false;
     }
 
     private boolean authorizedReader(ChannelHandlerContext ctx, HttpRequest req) {
