@@ -6,9 +6,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * How many received bytes connections may hold while they wait for the disk, shared by all
  * of them. One connection alone may queue up to {@code perConnectionMax} (deep enough that
  * the network and the disk overlap at full speed); when the total passes {@code total},
- * each connection falls back to {@code perConnection}, so memory stays bounded by about
- * {@code max(total, connections x perConnection)} plus one socket read per connection,
- * whatever the number of connections or the record sizes.
+ * each connection falls back to {@code perConnection}, so memory stays below about
+ * {@code total + connections x (perConnection + one socket read)}, whatever the number of
+ * connections or the record sizes.
  */
 public final class IngestBudget {
 
