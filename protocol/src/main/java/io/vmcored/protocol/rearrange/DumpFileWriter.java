@@ -16,20 +16,31 @@ import java.nio.channels.FileChannel;
 public final class DumpFileWriter implements RecordSink {
 
     private final FileChannel out;
+    private final ReserveAhead reserve;
     private long extent;
     private long headCovered;
     private long bytesWritten;
 
     public DumpFileWriter(FileChannel out) {
+        this(out, SpaceReserver.NONE, 0);
+    }
+
+    /** A writer that has {@code reserver} reserve blocks ahead of its writes. */
+    public DumpFileWriter(FileChannel out, SpaceReserver reserver) {
+        this(out, reserver, 0);
+    }
+
+    private DumpFileWriter(FileChannel out, SpaceReserver reserver, long existing) {
         this.out = out;
+        this.reserve = new ReserveAhead(reserver, existing);
     }
 
     /**
      * A writer continuing a dump file whose first {@code existing} bytes were written
      * before (a resumed upload): its head counts as arrived, its size as the extent.
      */
-    public static DumpFileWriter continuing(FileChannel out, long existing) {
-        DumpFileWriter w = new DumpFileWriter(out);
+    public static DumpFileWriter continuing(FileChannel out, long existing, SpaceReserver reserver) {
+        DumpFileWriter w = new DumpFileWriter(out, reserver, existing);
         w.extent = existing;
         w.headCovered = existing;
         return w;
@@ -37,11 +48,8 @@ public final class DumpFileWriter implements RecordSink {
 
     @Override
     public void write(long offset, ByteBuffer payload) throws IOException {
-        int n = payload.remaining();
-        long at = offset;
-        while (payload.hasRemaining()) {
-            at += out.write(payload, at);
-        }
+        reserve.beforeWrite(offset, offset + payload.remaining());
+        int n = PositionalWrites.writeFully(out, payload, offset);
         bytesWritten += n;
         extent = Math.max(extent, offset + n);
         if (offset <= headCovered && offset + n > headCovered) {

@@ -28,16 +28,24 @@ public final class StreamReceiver {
 
     private final FileChannel out;
     private final DecoderLimits limits;
+    private final SpaceReserver reserver;
     private final ByteBuffer sniff = ByteBuffer.allocate(ContentKind.SNIFF_BYTES);
     private ContentKind kind;
     private FlattenedDecoder decoder;
     private DumpFileWriter writer;
+    private DumpFileWriter raw;
     private long rawPosition;
     private long streamBytes;
 
     public StreamReceiver(FileChannel out, DecoderLimits limits) {
+        this(out, limits, SpaceReserver.NONE);
+    }
+
+    /** A receiver whose writes have {@code reserver} reserve blocks ahead of them. */
+    public StreamReceiver(FileChannel out, DecoderLimits limits, SpaceReserver reserver) {
         this.out = out;
         this.limits = limits;
+        this.reserver = reserver;
     }
 
     /**
@@ -47,14 +55,21 @@ public final class StreamReceiver {
      */
     public static StreamReceiver resuming(FileChannel out, ContentKind kind, long committed, DecoderLimits limits)
             throws IOException {
-        StreamReceiver r = new StreamReceiver(out, limits);
+        return resuming(out, kind, committed, limits, SpaceReserver.NONE);
+    }
+
+    /** {@link #resuming(FileChannel, ContentKind, long, DecoderLimits)} with a {@link SpaceReserver}. */
+    public static StreamReceiver resuming(FileChannel out, ContentKind kind, long committed, DecoderLimits limits,
+                                          SpaceReserver reserver) throws IOException {
+        StreamReceiver r = new StreamReceiver(out, limits, reserver);
         r.kind = kind;
         r.streamBytes = committed;
         if (kind == ContentKind.FLATTENED) {
-            r.writer = DumpFileWriter.continuing(out, out.size());
+            r.writer = DumpFileWriter.continuing(out, out.size(), reserver);
             r.decoder = FlattenedDecoder.resumingAt(committed, r.writer, limits);
         } else {
             r.rawPosition = committed;
+            r.raw = DumpFileWriter.continuing(out, committed, reserver);
         }
         return r;
     }
@@ -132,8 +147,10 @@ public final class StreamReceiver {
         sniff.flip();
         kind = ContentKind.sniff(sniff);
         if (kind == ContentKind.FLATTENED) {
-            writer = new DumpFileWriter(out);
+            writer = new DumpFileWriter(out, reserver);
             decoder = new FlattenedDecoder(writer, limits);
+        } else {
+            raw = new DumpFileWriter(out, reserver);
         }
         pass(sniff);
     }
@@ -143,8 +160,8 @@ public final class StreamReceiver {
             decoder.feed(in);
             return;
         }
-        while (in.hasRemaining()) {
-            rawPosition += out.write(in, rawPosition);
-        }
+        int n = in.remaining();
+        raw.write(rawPosition, in);
+        rawPosition += n;
     }
 }

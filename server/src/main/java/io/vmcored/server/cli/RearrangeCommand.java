@@ -103,19 +103,23 @@ public final class RearrangeCommand implements Callable<Integer> {
                 return fail(err, "standard input is not a flattened dump (makedumpfile -F): it looks like "
                         + describe(kind) + (in.wrapper().isWrapped() ? " inside " + describe(in.wrapper()) : ""));
             }
-            try (FileChannel out = openOutput();
-                 CoalescingWriter writer = new CoalescingWriter(new DumpFileWriter(out))) {
-                FlattenedDecoder decoder = new FlattenedDecoder(writer, limits);
-                return finish(() -> {
-                    try {
-                        for (ByteBuffer chunk = first; chunk != null; chunk = in.next()) {
-                            decoder.feed(chunk);
+            try (FileChannel out = openOutput()) {
+                LateSpaceReserver space = LateSpaceReserver.start(dumpFile);
+                try (CoalescingWriter writer = new CoalescingWriter(new DumpFileWriter(out, space))) {
+                    FlattenedDecoder decoder = new FlattenedDecoder(writer, limits);
+                    return finish(() -> {
+                        try {
+                            for (ByteBuffer chunk = first; chunk != null; chunk = in.next()) {
+                                decoder.feed(chunk);
+                            }
+                            decoder.finish();
+                        } finally {
+                            writer.flush();
                         }
-                        decoder.finish();
-                    } finally {
-                        writer.flush();
-                    }
-                }, writer.target(), err);
+                    }, writer.target(), err);
+                } finally {
+                    closeQuietly(space, out.size());
+                }
             }
         } catch (FileAlreadyExistsException e) {
             return fail(err, dumpFile + " already exists (use -f to overwrite)");
@@ -144,6 +148,14 @@ public final class RearrangeCommand implements Callable<Integer> {
                     + " bytes in " + dumpFile + ", " + describe(marked));
         }
         return 0;
+    }
+
+    private static void closeQuietly(LateSpaceReserver space, long size) {
+        try {
+            space.close(size);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the reservation past the end stays: harmless
+        }
     }
 
     private FileChannel openOutput() throws IOException {

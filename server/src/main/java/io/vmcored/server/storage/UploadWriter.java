@@ -31,6 +31,7 @@ public final class UploadWriter implements AutoCloseable {
     private static final int SLICE = 1 << 20;
 
     private final FileChannel ch;
+    private final FileSpaceReserver space;
     private final StreamReceiver receiver;
     private final ResumePoint resumedFrom;
     private final CommitWindow window;
@@ -38,14 +39,16 @@ public final class UploadWriter implements AutoCloseable {
     private long streamPos;
     private boolean mismatched;
 
-    private UploadWriter(FileChannel ch, DecoderLimits limits, ContentKind kind, ResumePoint from) throws IOException {
+    private UploadWriter(FileChannel ch, FileSpaceReserver space, DecoderLimits limits, ContentKind kind,
+                         ResumePoint from) throws IOException {
         this.ch = ch;
+        this.space = space;
         this.resumedFrom = from;
         this.window = new CommitWindow(from);
         if (from == null) {
-            receiver = new StreamReceiver(ch, limits);
+            receiver = new StreamReceiver(ch, limits, space);
         } else {
-            receiver = StreamReceiver.resuming(ch, kind, from.committed(), limits);
+            receiver = StreamReceiver.resuming(ch, kind, from.committed(), limits, space);
             streamPos = from.from();
             overlapHash = XXHashFactory.fastestInstance().newStreamingHash64(0);
         }
@@ -53,7 +56,7 @@ public final class UploadWriter implements AutoCloseable {
 
     /** A new upload into {@code file} (created or truncated, mode of the directory: 0700). */
     public static UploadWriter create(Path file, DecoderLimits limits) throws IOException {
-        return opened(open(file, true), limits, null, null);
+        return opened(file, open(file, true), limits, null, null);
     }
 
     /**
@@ -65,7 +68,7 @@ public final class UploadWriter implements AutoCloseable {
         if (!canResume(kind, point)) {
             throw new IllegalArgumentException("cannot resume " + kind + " at " + point);
         }
-        return opened(open(file, false), limits, kind, point);
+        return opened(file, open(file, false), limits, kind, point);
     }
 
     public static boolean canResume(ContentKind kind, ResumePoint point) {
@@ -139,9 +142,15 @@ public final class UploadWriter implements AutoCloseable {
         ch.force(false);
     }
 
+    /** Gives back blocks reserved past the file's end, then closes the file. */
     @Override
     public void close() throws IOException {
-        ch.close();
+        try {
+            space.close(ch.size());
+        } finally {
+            space.close();
+            ch.close();
+        }
     }
 
     /** Hashes the overlap part of {@code slice} and advances past it; returns bytes left in the slice. */
@@ -167,11 +176,13 @@ public final class UploadWriter implements AutoCloseable {
         return slice.remaining();
     }
 
-    private static UploadWriter opened(FileChannel ch, DecoderLimits limits, ContentKind kind, ResumePoint from)
-            throws IOException {
+    private static UploadWriter opened(Path file, FileChannel ch, DecoderLimits limits, ContentKind kind,
+                                       ResumePoint from) throws IOException {
+        FileSpaceReserver space = FileSpaceReserver.open(file);
         try {
-            return new UploadWriter(ch, limits, kind, from);
+            return new UploadWriter(ch, space, limits, kind, from);
         } catch (IOException | RuntimeException e) {
+            space.close();
             ch.close();
             throw e;
         }

@@ -1,0 +1,50 @@
+package io.vmcored.server.storage;
+
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+
+/**
+ * The three libc calls the JDK does not offer (fallocate, and open/ftruncate/close on
+ * a descriptor of our own to use it with), bound with JNA's direct mapping.
+ *
+ * <p>Loaded on first use; {@link #available()} is false wherever JNA or its native part
+ * cannot load (non-Linux, a read-only temp directory): callers then do without.
+ */
+final class LinuxFileCalls {
+
+    static final int O_WRONLY = 01;
+    static final int O_CLOEXEC = 02000000;
+    static final int FALLOC_FL_KEEP_SIZE = 1;
+
+    private LinuxFileCalls() {
+    }
+
+    static boolean available() {
+        return Bound.OK;
+    }
+
+    static native int open(String path, int flags);
+
+    static native int fallocate(int fd, int mode, long offset, long length);
+
+    static native int ftruncate(int fd, long length);
+
+    static native int close(int fd);
+
+    /** Holder: binding happens when {@link #available()} is first called. */
+    private static final class Bound {
+        static final boolean OK = bind();
+
+        private static boolean bind() {
+            if (!Platform.isLinux()) {
+                return false;
+            }
+            try {
+                Native.register(LinuxFileCalls.class, "libc.so.6"); // the file itself: "c" makes JNA run ldconfig to find it
+                return true;
+            } catch (LinkageError | RuntimeException e) {
+                return false;
+            }
+        }
+    }
+}
