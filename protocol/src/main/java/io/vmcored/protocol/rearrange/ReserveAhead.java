@@ -7,14 +7,15 @@ package io.vmcored.protocol.rearrange;
  * {@code fallocate} once per 64 MiB.
  *
  * <p>A write that jumps past the reserved end starts reserving at its own offset: the
- * gap stays a hole, as {@code makedumpfile -R} would leave it.
+ * gap stays a hole, as {@code makedumpfile -R} would leave it. A refused range is not asked
+ * for again: at most one refused call per step.
  */
 final class ReserveAhead {
 
     static final long MIN_AHEAD = 1 << 20;
     static final long MAX_AHEAD = 64 << 20;
 
-    private SpaceReserver reserver;
+    private final SpaceReserver reserver;
     private long reserved;
 
     ReserveAhead(SpaceReserver reserver, long alreadyWritten) {
@@ -28,10 +29,7 @@ final class ReserveAhead {
         }
         long from = Math.max(reserved, offset);
         long to = end + Math.min(MAX_AHEAD, Math.max(MIN_AHEAD, end));
-        if (reserver.reserve(from, to)) {
-            reserved = to;
-        } else {
-            reserver = SpaceReserver.NONE;
-        }
+        reserver.reserve(from, to); // refused (no room above the watermark, no fallocate): written unreserved
+        reserved = to;
     }
 }

@@ -7,12 +7,12 @@ package io.vmcored.protocol.rearrange;
  * <p>Why: ext4 does delayed allocation block by block inside every buffered write
  * (reserve, quota, extent-status entry per 4 KiB); into reserved blocks the same
  * write skips all of it and costs about half as much (docs/performance.md, "write
- * size and preallocation"). Best effort: a reserver that cannot reserve says so once
- * and is not asked again; writes then simply allocate as usual.
+ * size and preallocation"). Best effort: where a range is not reserved, its writes
+ * simply allocate as usual.
  */
 public interface SpaceReserver {
 
-    /** Reserves {@code [from, to)}; false when reserving does not work here (stop asking). */
+    /** Reserves {@code [from, to)}; false when it did not (no room, or no way to here). */
     boolean reserve(long from, long to);
 
     /** Reserves nothing. */

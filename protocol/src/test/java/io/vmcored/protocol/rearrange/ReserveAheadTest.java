@@ -58,15 +58,20 @@ class ReserveAheadTest {
         assertArrayEquals(new long[] {10 * MIB, 10 * MIB + 4096 + 10 * MIB + 4096}, r.calls.get(0));
     }
 
+    /** Refused ranges are written unreserved and not asked for again; the next step is asked for. */
     @Test
-    void aRefusingReserverIsAskedOnceOnly() {
+    void aRefusingReserverIsAskedOncePerStepNotPerWrite() {
         Recorder r = new Recorder();
         r.refuse = true;
         ReserveAhead ahead = new ReserveAhead(r, 0);
-        for (long at = 0; at < 100 * MIB; at += 8 * MIB) {
-            ahead.beforeWrite(at, at + 8 * MIB);
+        for (long at = 0; at < 64 * MIB; at += 64 << 10) {
+            ahead.beforeWrite(at, at + (64 << 10));
         }
-        assertEquals(1, r.calls.size());
+        // 1,024 writes; steps end at 1M+64K, then twice the file each time: 2.1M, 4.3M, 8.5M, 17M, 34M, 68M
+        assertEquals(7, r.calls.size());
+        r.refuse = false;
+        ahead.beforeWrite(64 * MIB, 64 * MIB + 4096);
+        assertEquals(7, r.calls.size(), "still inside the last (refused) step");
     }
 
     /** Writes larger than one system call's cap land whole and where they belong; the buffer's limit is kept. */

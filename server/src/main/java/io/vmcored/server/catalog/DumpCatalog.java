@@ -34,6 +34,7 @@ public final class DumpCatalog {
     private volatile UploadObserver observer = UploadObserver.NONE;
     private volatile java.util.concurrent.Executor background = Runnable::run;
     private volatile DumpListener listener = DumpListener.NONE;
+    private volatile java.util.function.LongSupplier reservable = () -> Long.MAX_VALUE;
 
     private DumpCatalog(SpoolLayout layout, DecoderLimits limits) {
         this.layout = layout;
@@ -51,6 +52,19 @@ public final class DumpCatalog {
     /** Where follow-up work (fsync and checksum of finished files) runs; the server sets a sync executor. */
     public void background(java.util.concurrent.Executor e) {
         background = e;
+    }
+
+    /**
+     * Bytes uploads may still reserve ahead of their writes: the free space above the
+     * watermark (the server sets it from its DiskGuard), so that a reservation is never what
+     * takes the spool below it.
+     */
+    public void reservable(java.util.function.LongSupplier bytes) {
+        reservable = bytes;
+    }
+
+    java.util.function.LongSupplier reservable() {
+        return reservable;
     }
 
     void background(Runnable task) {

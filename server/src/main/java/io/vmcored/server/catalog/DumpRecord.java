@@ -93,7 +93,7 @@ public final class DumpRecord {
         Path file = fileFor(name);
         claim(name);
         try {
-            UploadWriter w = UploadWriter.create(file, limits());
+            UploadWriter w = UploadWriter.create(file, limits(), catalog.reservable());
             begin(name, transport, false);
             return opened(name, new FileUpload(this, name, transport, w, catalog.observer()));
         } catch (IOException | RuntimeException e) {
@@ -165,7 +165,7 @@ public final class DumpRecord {
         synchronized (this) {
             mark = m.files.get(name).incompleteMark;
         }
-        UploadWriter w = UploadWriter.resume(fileFor(name), kind, p, limits());
+        UploadWriter w = UploadWriter.resume(fileFor(name), kind, p, limits(), catalog.reservable());
         if (mark != null) {
             HeaderFlags.clear(fileFor(name), mark);
         }

@@ -59,6 +59,7 @@ public final class VmcoredServer implements AutoCloseable {
         Files.createDirectories(config.stateDir);
         DumpCatalog catalog = DumpCatalog.open(config.spoolDir, new DecoderLimits(config.maxDumpSize));
         DiskGuard disk = new DiskGuard(catalog.layout().spool(), config.minFreeBytes);
+        catalog.reservable(() -> disk.free() - disk.minFree());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         IngestMetrics metrics = new IngestMetrics(registry, disk::free);
         new JvmMemoryMetrics().bindTo(registry); // heap and direct buffers: the memory bounds, watched

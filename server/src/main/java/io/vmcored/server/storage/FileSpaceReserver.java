@@ -2,6 +2,7 @@ package io.vmcored.server.storage;
 
 import io.vmcored.protocol.rearrange.SpaceReserver;
 import java.nio.file.Path;
+import java.util.function.LongSupplier;
 
 /**
  * Reserves blocks of one dump file ahead of its writes with {@code fallocate(KEEP_SIZE)}
@@ -14,25 +15,36 @@ import java.nio.file.Path;
  */
 public final class FileSpaceReserver implements SpaceReserver, AutoCloseable {
 
+    private final LongSupplier reservable;
     private int fd;
     private boolean reserved;
 
-    private FileSpaceReserver(int fd) {
+    private FileSpaceReserver(int fd, LongSupplier reservable) {
         this.fd = fd;
+        this.reservable = reservable;
     }
 
-    /** A reserver for {@code file}, or {@link SpaceReserver#NONE}-like when reserving cannot work here. */
+    /** A reserver for {@code file} with no limit but the disk's (the command line). */
     public static FileSpaceReserver open(Path file) {
+        return open(file, () -> Long.MAX_VALUE);
+    }
+
+    /**
+     * A reserver for {@code file} that reserves only while a reservation fits in
+     * {@code reservable} bytes (the server: free space above its watermark). Reserves
+     * nothing where it cannot work (no JNA, the file cannot be opened).
+     */
+    public static FileSpaceReserver open(Path file, LongSupplier reservable) {
         if (!LinuxFileCalls.available()) {
-            return new FileSpaceReserver(-1);
+            return new FileSpaceReserver(-1, reservable);
         }
         return new FileSpaceReserver(LinuxFileCalls.open(file.toString(),
-                LinuxFileCalls.O_WRONLY | LinuxFileCalls.O_CLOEXEC));
+                LinuxFileCalls.O_WRONLY | LinuxFileCalls.O_CLOEXEC), reservable);
     }
 
     @Override
     public synchronized boolean reserve(long from, long to) {
-        if (fd < 0 || to <= from) {
+        if (fd < 0 || to <= from || to - from > reservable.getAsLong()) {
             return false;
         }
         boolean ok = LinuxFileCalls.fallocate(fd, LinuxFileCalls.FALLOC_FL_KEEP_SIZE, from, to - from) == 0;

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.function.LongSupplier;
 import java.nio.file.StandardOpenOption;
 import net.jpountz.xxhash.StreamingXXHash64;
 import net.jpountz.xxhash.XXHashFactory;
@@ -55,20 +56,20 @@ public final class UploadWriter implements AutoCloseable {
     }
 
     /** A new upload into {@code file} (created or truncated, mode of the directory: 0700). */
-    public static UploadWriter create(Path file, DecoderLimits limits) throws IOException {
-        return opened(file, open(file, true), limits, null, null);
+    public static UploadWriter create(Path file, DecoderLimits limits, LongSupplier reservable) throws IOException {
+        return opened(file, open(file, true), limits, null, null, reservable);
     }
 
     /**
      * Continues an upload of content {@code kind}: the next bytes fed must be stream bytes
      * from {@code point.from()}. Resuming needs the committed point past the flattened start header.
      */
-    public static UploadWriter resume(Path file, ContentKind kind, ResumePoint point, DecoderLimits limits)
-            throws IOException {
+    public static UploadWriter resume(Path file, ContentKind kind, ResumePoint point, DecoderLimits limits,
+                                      LongSupplier reservable) throws IOException {
         if (!canResume(kind, point)) {
             throw new IllegalArgumentException("cannot resume " + kind + " at " + point);
         }
-        return opened(file, open(file, false), limits, kind, point);
+        return opened(file, open(file, false), limits, kind, point, reservable);
     }
 
     public static boolean canResume(ContentKind kind, ResumePoint point) {
@@ -177,8 +178,8 @@ public final class UploadWriter implements AutoCloseable {
     }
 
     private static UploadWriter opened(Path file, FileChannel ch, DecoderLimits limits, ContentKind kind,
-                                       ResumePoint from) throws IOException {
-        FileSpaceReserver space = FileSpaceReserver.open(file);
+                                       ResumePoint from, LongSupplier reservable) throws IOException {
+        FileSpaceReserver space = FileSpaceReserver.open(file, reservable);
         try {
             return new UploadWriter(ch, space, limits, kind, from);
         } catch (IOException | RuntimeException e) {
