@@ -28,7 +28,8 @@ public final class PositionalWrites {
         long at = position;
         try {
             while (src.hasRemaining()) {
-                src.limit(Math.min(limit, src.position() + MAX_WRITE));
+                int piece = (int) (MAX_WRITE - (at & (MAX_WRITE - 1))); // up to the next aligned offset
+                src.limit(Math.min(limit, src.position() + piece));
                 while (src.hasRemaining()) {
                     at += ch.write(src, at);
                 }

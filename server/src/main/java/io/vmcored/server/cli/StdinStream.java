@@ -12,8 +12,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream;
@@ -22,14 +20,14 @@ import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 /**
  * Standard input as a sequence of buffers, unwrapped when it is gzip/bzip2/xz/lz4.
  *
- * <p>Why three paths: a regular file on stdin ({@code < STREAM}) is memory-mapped so
- * its bytes are not first copied into a read buffer; a pipe is read into one reused
- * direct buffer; a wrapped stream goes through its decompressor.
+ * <p>A file or pipe is read into one reused direct buffer; a wrapped stream goes through
+ * its decompressor. Why not map a file on stdin (one copy less, which vmcored did until
+ * 2026-11-30): faulting in the mapping and tearing it down at exit (~85 ms for 2 GB, after
+ * the dump is written) cost more than the kernel's copy into a reused buffer, once the
+ * writes got cheap (docs/performance.md, "write size and preallocation").
  */
 abstract class StdinStream implements AutoCloseable {
 
-    /** 1 GiB mapping windows: few mappings, well under the 2 GiB buffer limit. */
-    private static final long MAP_WINDOW = 1L << 30;
     private static final int READ_BUFFER = 4 << 20;
 
     /** Next chunk of input, or null at EOF; valid until the next call. */
@@ -44,18 +42,7 @@ abstract class StdinStream implements AutoCloseable {
 
     static StdinStream open() throws IOException {
         FileChannel stdin = new FileInputStream(FileDescriptor.in).getChannel();
-        // position() would fail on a pipe: ask what stdin is first
-        boolean regular = Files.isRegularFile(Path.of("/proc/self/fd/0"));
-        long start = regular ? stdin.position() : 0;
-        long size = regular ? stdin.size() : 0;
-        if (size > start) {
-            ByteBuffer head = stdin.map(FileChannel.MapMode.READ_ONLY, start, Math.min(size - start, 16));
-            ContentKind kind = ContentKind.sniff(head);
-            if (!kind.isWrapped()) {
-                return new Mapped(stdin, start, size, kind);
-            }
-        }
-        // A pipe: the first read decides; its bytes are handed on either way.
+        // The first read decides; its bytes are handed on either way.
         ByteBuffer first = ByteBuffer.allocateDirect(READ_BUFFER);
         fill(stdin, first);
         first.flip();
@@ -80,37 +67,6 @@ abstract class StdinStream implements AutoCloseable {
     private static void fill(ReadableByteChannel ch, ByteBuffer buf) throws IOException {
         while (buf.hasRemaining() && ch.read(buf) >= 0) {
             // read until full or EOF: fewer, larger positional writes downstream
-        }
-    }
-
-    /** A regular file on stdin: mapped in windows, so its bytes are copied once, into the run buffers. */
-    private static final class Mapped extends StdinStream {
-        private final FileChannel ch;
-        private final long end;
-        private final ContentKind kind;
-        private long pos;
-
-        Mapped(FileChannel ch, long start, long end, ContentKind kind) {
-            this.ch = ch;
-            this.pos = start;
-            this.end = end;
-            this.kind = kind;
-        }
-
-        @Override
-        ByteBuffer next() throws IOException {
-            if (pos >= end) {
-                return null;
-            }
-            long n = Math.min(MAP_WINDOW, end - pos);
-            ByteBuffer window = ch.map(FileChannel.MapMode.READ_ONLY, pos, n);
-            pos += n;
-            return window;
-        }
-
-        @Override
-        ContentKind wrapper() {
-            return kind;
         }
     }
 
