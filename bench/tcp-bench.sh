@@ -1,20 +1,29 @@
 #!/bin/bash
 # Benchmark (not a test): TCP ingest of real flattened streams over loopback, 1, 16 and
 # 128 concurrent senders, into vmcored (one server, -Xmx512m) and into the same number of
-# `socat TCP-LISTEN | makedumpfile -R` pipelines, in one run. Every sender is
-# `socat -u -b 1048576 FILE:stream TCP:127.0.0.1:PORT` (socat's default 8 KiB block caps one
-# sender at 300-480 MB/s here: that would measure socat, not the receivers; the pipelines'
-# listening socat gets the same block). A round ends when every dump is stored
-# (vmcored: all listed complete by its HTTP API; pipelines: all makedumpfile exited).
+# `socat TCP-LISTEN | makedumpfile -R` pipelines, in one run. A round ends when every dump
+# is stored (vmcored: its /metrics count them complete; pipelines: all makedumpfile exited).
+# Senders (SENDER): `sendfile` (default) is bench/send-streams.py, one process that opens all
+#   N connections first and feeds them with sendfile(2) from the page cache; `socat` is N
+#   `socat -u -b 1048576 FILE:stream TCP:...` processes. Why sendfile by default: the
+#   senders share the 2 cores with the receivers, and 128 socat processes (a read and a
+#   write copy per byte, forked inside the timed window) cost so much that "128 socat ->
+#   socat > file" ran at a third of one socat's rate; and a real dump arrives from a NIC,
+#   cold in memory, as sendfile's pages do, not freshly copied by a process on the next
+#   core. Both senders are kept: SENDER=socat reproduces the earlier rows.
 # vmcored is measured as the long-running daemon it is: each round's server first takes
-# WARMUP (default 30) untimed uploads of MULTI_STREAM, so its JIT has compiled the ingest
-# path (a cold JVM spends the first second or two compiling: that is start-up, paid once
-# per server, not per dump). Completion is read from its /metrics
-# (vmcored_uploads_finished_total{outcome="complete"}), what a dashboard watches; polling
-# the dump list instead costs the server 10-25 ms per request once it lists 150 dumps. Every timed run is preceded by an untimed copy of the single
-# stream into a file and its deletion: on this VM a run right after another tool's 2 GB
-# file was deleted is 1.5-3x slower (the host takes freed memory back), whichever tool it is.
-# The single stream runs SINGLE_ROUNDS (default 3) rounds and the medians are compared.
+# WARM_SINGLE (default 3) untimed uploads of SINGLE_STREAM (their files deleted at once),
+# WARMUP (default 30) of MULTI_STREAM one after the other, then WARM_PARALLEL (default 128)
+# at once, so its JIT has compiled the ingest path for every shape it is timed on. Why three:
+# with -XX:+PrintCompilation, four uploads of the 2 GB stream in a row caused 1891, 291,
+# 151 and 108 compilations and took 1.63, 1.52, 1.11 and 0.99 s (C2 at 12-16% of the CPU
+# during the second); the small compressed streams never take the paths of its records. The `sync` before each timed run writes the warm-up
+# dumps out, so no writeback of theirs runs during it. Completion is read from its /metrics (vmcored_uploads_finished_total
+# {outcome="complete"}), what a dashboard watches. Every timed run is preceded by an
+# untimed copy of the single stream into a file and its deletion: on this VM a run right
+# after another tool's 2 GB file was deleted is 1.5-3x slower (the host takes freed memory
+# back), whichever tool it is. The single stream runs SINGLE_ROUNDS (default 3) rounds and
+# the medians are compared.
 # Usage: bench/tcp-bench.sh [SINGLE_STREAM] [MULTI_STREAM] [COUNTS]
 #   SINGLE_STREAM (1 sender): $VMCORED_FIXTURES/bench/big.flat (fixtures/make-bench-stream.sh)
 #   MULTI_STREAM (16/128 senders): $VMCORED_FIXTURES/streams/kdump-zlib-d31.flat (16 MiB: 128 of
@@ -38,11 +47,28 @@ done
 command -v socat >/dev/null && command -v makedumpfile >/dev/null || { echo "needs socat and makedumpfile" >&2; exit 1; }
 rm -rf "$work"; mkdir -p "$work"
 "$here/vmcored" --version >/dev/null            # build the jar if stale
+SENDER=${SENDER:-sendfile}
+WARM_PARALLEL=${WARM_PARALLEL:-128}
+WARM_SINGLE=${WARM_SINGLE:-3}
 tcp_port=25555 http_port=28080 base_port=30000
 server_pid=
 cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 now() { date +%s.%N; }
+
+# N senders of STREAM to PORT (or, with per-sender, sender i to PORT + i); returns when all have sent
+send_all() {
+    local n=$1 stream=$2 port=$3 per=${4:-} pids= i p
+    if [ "$SENDER" = socat ]; then
+        for i in $(seq "$n"); do
+            p=$port; [ -n "$per" ] && p=$((port + i))
+            socat -u -b $SOCAT_BLOCK "FILE:$stream" "TCP:127.0.0.1:$p" & pids="$pids $!"
+        done
+        for p in $pids; do wait "$p"; done
+    else
+        "$here/bench/send-streams.py" "$stream" 127.0.0.1 "$port" "$n" ${per:+--port-per-sender} > /dev/null
+    fi
+}
 
 # the stopped server's last writes (analysis files) may still be landing: retry a few times
 remove_dir() { for _ in 1 2 3 4 5; do rm -rf "$1" 2>/dev/null && return; sleep 0.5; done; rm -rf "$1"; }
@@ -75,25 +101,39 @@ memory_peaks() {
     echo "$heap/$direct/$queued"
 }
 
+warm_single() {
+    local done0 i
+    done0=$(complete_count)
+    for i in $(seq "$WARM_SINGLE"); do
+        send_all 1 "$single" "$tcp_port"
+        while [ "$(complete_count)" -lt $((done0 + i)) ]; do sleep 0.02; done
+        rm -f "$work"/spool/*/*/vmcore   # 2 GB each: not left to be written back during the timed runs
+    done
+}
+warm_multi() {
+    for _ in $(seq "$WARMUP"); do send_all 1 "$multi" "$tcp_port"; done
+    send_all "$WARM_PARALLEL" "$multi" "$tcp_port"
+}
+
 # vmcored N STREAM -> seconds
 run_vmcored() {
     n=$1 stream=$2
     trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null' EXIT
     start_server
-    for _ in $(seq "$WARMUP"); do socat -u -b $SOCAT_BLOCK "FILE:$multi" "TCP:127.0.0.1:$tcp_port"; done
-    while [ "$(complete_count)" -lt "$WARMUP" ]; do sleep 0.02; done
+    # the shape about to be timed goes last: the JIT's latest profile is then its own
+    if [ "$n" = 1 ]; then warm_multi; warm_single; else warm_single; warm_multi; fi
+    warm=$((WARM_SINGLE + WARMUP + WARM_PARALLEL))
+    while [ "$(complete_count)" -lt "$warm" ]; do sleep 0.02; done
     settle
     cat "$stream" > /dev/null
     touch "$work/sampling"; memory_peaks > "$work/peaks" &
     sampler=$!
     t0=$(now)
-    senders=
-    for i in $(seq "$n"); do socat -u -b $SOCAT_BLOCK "FILE:$stream" "TCP:127.0.0.1:$tcp_port" & senders="$senders $!"; done
-    for p in $senders; do wait "$p"; done
-    while [ "$(complete_count)" -lt $((n + WARMUP)) ]; do sleep 0.02; done
+    send_all "$n" "$stream" "$tcp_port"
+    while [ "$(complete_count)" -lt $((n + warm)) ]; do sleep 0.02; done
     t1=$(now)
     rm -f "$work/sampling"; wait "$sampler"
-    one=$(ls -S "$work"/spool/*/*/vmcore | head -n 1)   # the timed stream's (warm-ups are the smaller multi stream)
+    one=$(ls -t "$work"/spool/*/*/vmcore | sed -n 1p)   # newest: a timed one (sed, not head: head would SIGPIPE ls)
     same=$(cmp -s "$one" "${stream%.flat}.dump" && echo yes || echo NO)
     stop_server
     remove_dir "$work/spool"
@@ -118,7 +158,7 @@ run_pipelines() {
     settle
     cat "$stream" > /dev/null
     t0=$(now)
-    for i in $(seq "$n"); do socat -u -b $SOCAT_BLOCK "FILE:$stream" "TCP:127.0.0.1:$((base_port + i))" & pids="$pids $!"; done
+    send_all "$n" "$stream" "$base_port" per-sender
     for p in $pids; do wait "$p"; done
     t1=$(now)
     same=$(cmp -s "$work/mdf/out.1" "${stream%.flat}.dump" && echo yes || echo NO)
@@ -140,7 +180,7 @@ run_socat_files() {
     settle
     cat "$stream" > /dev/null
     t0=$(now)
-    for i in $(seq "$n"); do socat -u -b $SOCAT_BLOCK "FILE:$stream" "TCP:127.0.0.1:$((base_port + 500 + i))" & pids="$pids $!"; done
+    send_all "$n" "$stream" "$((base_port + 500))" per-sender
     for p in $pids; do wait "$p"; done
     t1=$(now)
     rm -rf "$work/raw"

@@ -2,31 +2,27 @@ package io.vmcored.protocol.rearrange;
 
 import io.vmcored.protocol.flat.RecordSink;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Gathers record payloads into a few "runs" (contiguous output ranges) and writes
- * each run with one large positional write, on a writer thread of its own.
+ * each run with one large positional write.
  *
  * <p>Why: makedumpfile interleaves small descriptor records with ~60 KiB page-data
  * records, so writing each record where it belongs means many small, unaligned,
  * alternating writes, which the kernel handles at about half the speed of one
  * sequential copy. Each run grows while records continue it (data area, descriptor
- * table), so the file sees sequential 2 MiB writes; and the kernel's copy into the
- * page cache runs on another core while the next runs are gathered.
+ * table), so the file sees large sequential writes.
+ *
+ * <p>Two ways to write the runs ({@link RunOutput}): the command line's writer thread
+ * ({@link #CoalescingWriter(DumpFileWriter)}: 2 MiB runs, the kernel's copy on the other
+ * core), and the server's caller thread ({@link #onCallerThread}: 256 KiB runs in buffers
+ * the file thread lends, flushed after every feed).
  *
  * <p>Last write still wins: a record that overlaps a gathered run flushes that run
  * first; open runs never overlap each other; flushed runs are written in flush
- * order by one thread; a large payload written in place waits until every earlier
- * flush is on the file. Memory: {@link #BUFFERS} x {@link #RUN_BYTES}, whatever the
- * record sizes. Nothing is certain to be in the file until {@link #flush()}.
+ * order; a large payload written in place waits until every earlier run is in the
+ * file. Nothing is certain to be in the file until {@link #flush()}.
  */
 public final class CoalescingWriter implements RecordSink, AutoCloseable {
 
@@ -34,34 +30,39 @@ public final class CoalescingWriter implements RecordSink, AutoCloseable {
     static final int RUN_BYTES = 2 << 20;
     /** Open runs plus buffers in flight to the writer thread: the bound on memory. */
     static final int BUFFERS = RUNS + 4;
-    /** Payloads this large gain nothing from gathering: written where they are. */
-    private static final int DIRECT_WRITE = RUN_BYTES / 2;
 
     private final DumpFileWriter out;
+    private final RunOutput output;
+    /** Payloads this large gain nothing from gathering: written where they are. */
+    private final int directWrite;
     private final Run[] runs = new Run[RUNS];
-    private final BlockingQueue<ByteBuffer> spare = new ArrayBlockingQueue<>(BUFFERS);
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "vmcored-dump-writer");
-        t.setDaemon(true);
-        return t;
-    });
-    private Future<?> lastWrite;
-    private volatile IOException failure;
     private long tick;
 
+    /** Runs of 2 MiB, written by a thread of this writer's own. */
     public CoalescingWriter(DumpFileWriter out) {
+        this(out, new ThreadedRunOutput(out, RUN_BYTES, BUFFERS));
+    }
+
+    private CoalescingWriter(DumpFileWriter out, RunOutput output) {
         this.out = out;
+        this.output = output;
+        this.directWrite = output.runBytes() / 2;
         for (int i = 0; i < RUNS; i++) {
-            runs[i] = new Run(ByteBuffer.allocateDirect(RUN_BYTES));
+            runs[i] = new Run();
         }
-        for (int i = RUNS; i < BUFFERS; i++) {
-            spare.add(ByteBuffer.allocateDirect(RUN_BYTES));
-        }
+    }
+
+    /**
+     * Runs of 256 KiB written on the calling thread, in buffers that thread lends. The
+     * caller must {@link #flush()} before it leaves the thread's other work to it (the
+     * server: after every feed).
+     */
+    public static CoalescingWriter onCallerThread(DumpFileWriter out) {
+        return new CoalescingWriter(out, new CallerThreadRunOutput(out));
     }
 
     @Override
     public void write(long offset, ByteBuffer payload) throws IOException {
-        throwIfFailed();
         int n = payload.remaining();
         Run target = null;
         for (Run run : runs) {
@@ -75,8 +76,8 @@ public final class CoalescingWriter implements RecordSink, AutoCloseable {
             }
         }
         if (target == null) {
-            if (n >= DIRECT_WRITE) {
-                drain();
+            if (n >= directWrite) {
+                output.drain();
                 out.write(offset, payload);
                 return;
             }
@@ -84,9 +85,12 @@ public final class CoalescingWriter implements RecordSink, AutoCloseable {
             handOff(target);
             target.start = offset;
         }
+        if (target.buf == null) {
+            target.buf = output.take();
+        }
         target.buf.put(payload);
         target.lastUse = ++tick;
-        if (target.buf.remaining() < DIRECT_WRITE / 8) {
+        if (target.buf.remaining() < directWrite / 8) {
             handOff(target);
         }
     }
@@ -96,16 +100,16 @@ public final class CoalescingWriter implements RecordSink, AutoCloseable {
         for (Run run : runs) {
             handOff(run);
         }
-        drain();
+        output.drain();
     }
 
-    /** Flushes, then stops the writer thread. */
+    /** Flushes, then stops the writer thread (if any). */
     @Override
     public void close() throws IOException {
         try {
             flush();
         } finally {
-            writer.shutdown();
+            output.close();
         }
     }
 
@@ -113,53 +117,14 @@ public final class CoalescingWriter implements RecordSink, AutoCloseable {
         return out;
     }
 
-    /** Queues the run's bytes for the writer thread and gives the run an empty buffer. */
+    /** Passes the run's bytes to the output; the run takes a new buffer when it next grows. */
     private void handOff(Run run) throws IOException {
         if (run.isEmpty()) {
             return;
         }
         ByteBuffer full = run.buf.flip();
-        long start = run.start;
-        try {
-            run.buf = spare.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for the dump writer");
-        }
-        lastWrite = writer.submit(() -> {
-            try {
-                if (failure == null) {
-                    out.write(start, full);
-                }
-            } catch (IOException e) {
-                failure = e;
-            } finally {
-                spare.add(full.clear());
-            }
-        });
-    }
-
-    /** Waits until every queued write has reached the file. */
-    private void drain() throws IOException {
-        if (lastWrite != null) {
-            try {
-                lastWrite.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while waiting for the dump writer");
-            } catch (ExecutionException e) {
-                throw new IOException("dump writer failed: " + e.getCause(), e.getCause());
-            }
-            lastWrite = null;
-        }
-        throwIfFailed();
-    }
-
-    private void throwIfFailed() throws IOException {
-        IOException e = failure;
-        if (e != null) {
-            throw new IOException("writing the dump failed: " + e.getMessage(), e);
-        }
+        run.buf = null;
+        output.write(run.start, full);
     }
 
     private Run leastRecentlyUsed() {
@@ -180,12 +145,8 @@ public final class CoalescingWriter implements RecordSink, AutoCloseable {
         long start;
         long lastUse;
 
-        Run(ByteBuffer buf) {
-            this.buf = buf;
-        }
-
         boolean isEmpty() {
-            return buf.position() == 0;
+            return buf == null || buf.position() == 0;
         }
 
         long end() {

@@ -17,7 +17,9 @@ import java.nio.channels.FileChannel;
  *
  * <p>Transport-neutral: SSH, TCP and HTTP feed it buffers from their own threads
  * (never an event loop: the writes block) and call {@link #finish()} at EOF.
- * Holds at most {@link ContentKind#SNIFF_BYTES} bytes of its own.
+ * Holds at most {@link ContentKind#SNIFF_BYTES} bytes of its own between feeds; during
+ * one, records are gathered into runs in buffers the feeding thread lends
+ * ({@link CoalescingWriter#onCallerThread}), all written before {@code feed} returns.
  */
 public final class StreamReceiver {
 
@@ -33,6 +35,7 @@ public final class StreamReceiver {
     private ContentKind kind;
     private FlattenedDecoder decoder;
     private DumpFileWriter writer;
+    private CoalescingWriter gather;
     private DumpFileWriter raw;
     private long rawPosition;
     private long streamBytes;
@@ -66,7 +69,8 @@ public final class StreamReceiver {
         r.streamBytes = committed;
         if (kind == ContentKind.FLATTENED) {
             r.writer = DumpFileWriter.continuing(out, out.size(), reserver);
-            r.decoder = FlattenedDecoder.resumingAt(committed, r.writer, limits);
+            r.gather = CoalescingWriter.onCallerThread(r.writer);
+            r.decoder = FlattenedDecoder.resumingAt(committed, r.gather, limits);
         } else {
             r.rawPosition = committed;
             r.raw = DumpFileWriter.continuing(out, committed, reserver);
@@ -148,7 +152,8 @@ public final class StreamReceiver {
         kind = ContentKind.sniff(sniff);
         if (kind == ContentKind.FLATTENED) {
             writer = new DumpFileWriter(out, reserver);
-            decoder = new FlattenedDecoder(writer, limits);
+            gather = CoalescingWriter.onCallerThread(writer);
+            decoder = new FlattenedDecoder(gather, limits);
         } else {
             raw = new DumpFileWriter(out, reserver);
         }
@@ -157,7 +162,17 @@ public final class StreamReceiver {
 
     private void pass(ByteBuffer in) throws IOException {
         if (decoder != null) {
-            decoder.feed(in);
+            try {
+                decoder.feed(in);
+            } catch (IOException | RuntimeException e) {
+                try {
+                    gather.flush(); // the valid records before a bad one are kept
+                } catch (IOException f) {
+                    e.addSuppressed(f);
+                }
+                throw e;
+            }
+            gather.flush(); // what was decoded is in the file when feed returns: committed means written
             return;
         }
         int n = in.remaining();

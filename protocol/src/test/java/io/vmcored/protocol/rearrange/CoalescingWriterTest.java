@@ -11,7 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class CoalescingWriterTest {
@@ -19,9 +20,14 @@ class CoalescingWriterTest {
     @TempDir
     Path tmp;
 
-    /** Appends to several runs, overlapping rewrites, big and tiny payloads: the file must equal last-write-wins. */
-    @Test
-    void randomWritesEndAsLastWriteWins() throws IOException {
+    /**
+     * Appends to several runs, overlapping rewrites, big and tiny payloads: the file must equal
+     * last-write-wins, with the writer thread (command line) and on the caller's thread (server,
+     * flushing now and then as after each feed).
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void randomWritesEndAsLastWriteWins(boolean callerThread) throws IOException {
         for (int seed = 0; seed < 40; seed++) {
             Random random = new Random(seed);
             int space = 6 << 20;
@@ -29,7 +35,9 @@ class CoalescingWriterTest {
             Path file = tmp.resolve("out" + seed);
             long[] cursors = {0, 2 << 20, 4 << 20};
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                    StandardOpenOption.READ); CoalescingWriter w = new CoalescingWriter(new DumpFileWriter(ch))) {
+                    StandardOpenOption.READ);
+                 CoalescingWriter w = callerThread ? CoalescingWriter.onCallerThread(new DumpFileWriter(ch))
+                         : new CoalescingWriter(new DumpFileWriter(ch))) {
                 for (int i = 0; i < 400; i++) {
                     int size = random.nextInt(10) == 0 ? 1 + random.nextInt(700_000) : 1 + random.nextInt(70_000);
                     long offset;
@@ -49,6 +57,9 @@ class CoalescingWriterTest {
                         expected = Arrays.copyOf(expected, end);
                     }
                     System.arraycopy(payload, 0, expected, (int) offset, size);
+                    if (callerThread && random.nextInt(20) == 0) {
+                        w.flush();
+                    }
                 }
                 w.flush();
                 assertEquals(expected.length, w.target().extent(), "extent, seed " + seed);
