@@ -105,8 +105,9 @@ public final class VmcoredServer implements AutoCloseable {
         Retention retention = new Retention(catalog, config);
         long every = config.retentionInterval.toMillis();
         group.scheduleAtFixedRate(() -> files.execute(retention::sweep), every, every, TimeUnit.MILLISECONDS);
-        LOG.info("vmcored started: spool {}, {} dumps in catalog, {} bytes free (minimum {})",
-                catalog.layout().spool(), catalog.size(), disk.free(), disk.minFree());
+        LOG.info("vmcored started: spool {}, {} dumps in catalog, {} bytes free (minimum {}), disk reservations {}",
+                catalog.layout().spool(), catalog.size(), disk.free(), disk.minFree(),
+                io.vmcored.server.storage.FileSpaceReserver.available() ? "on" : "off (JNA could not load)");
         return this;
     }
 

@@ -24,6 +24,11 @@ public final class FileSpaceReserver implements SpaceReserver, AutoCloseable {
         this.reservable = reservable;
     }
 
+    /** Whether reserving works in this process (JNA and libc's fallocate could be bound). */
+    public static boolean available() {
+        return LinuxFileCalls.available();
+    }
+
     /** A reserver for {@code file} with no limit but the disk's (the command line). */
     public static FileSpaceReserver open(Path file) {
         return open(file, () -> Long.MAX_VALUE);
