@@ -12,12 +12,13 @@
 #   cold in memory, as sendfile's pages do, not freshly copied by a process on the next
 #   core. Both senders are kept: SENDER=socat reproduces the earlier rows.
 # vmcored is measured as the long-running daemon it is: each round's server first takes
-# WARM_SINGLE (default 3) untimed uploads of SINGLE_STREAM (their files deleted at once),
+# WARM_SINGLE (default 5) untimed uploads of SINGLE_STREAM (their files deleted at once),
 # WARMUP (default 30) of MULTI_STREAM one after the other, then WARM_PARALLEL (default 128)
-# at once, so its JIT has compiled the ingest path for every shape it is timed on. Why three:
-# with -XX:+PrintCompilation, four uploads of the 2 GB stream in a row caused 1891, 291,
-# 151 and 108 compilations and took 1.63, 1.52, 1.11 and 0.99 s (C2 at 12-16% of the CPU
-# during the second); the small compressed streams never take the paths of its records. The `sync` before each timed run writes the warm-up
+# at once, so its JIT has compiled the ingest path for every shape it is timed on. Why five:
+# with -XX:+PrintCompilation, six uploads of the 2 GB stream in a row caused 1785, 290, 237,
+# 130, 121 and 54 compilations and took 1.53, 1.40, 1.29, 1.25, 1.02 and 0.88 s (C2 at
+# 12-16% of the CPU until then; on 2 cores its queue drains slowly); the small compressed
+# streams never take the paths of its records. The `sync` before each timed run writes the warm-up
 # dumps out, so no writeback of theirs runs during it. Completion is read from its /metrics (vmcored_uploads_finished_total
 # {outcome="complete"}), what a dashboard watches. Every timed run is preceded by an
 # untimed copy of the single stream into a file and its deletion: on this VM a run right
@@ -49,7 +50,7 @@ rm -rf "$work"; mkdir -p "$work"
 "$here/vmcored" --version >/dev/null            # build the jar if stale
 SENDER=${SENDER:-sendfile}
 WARM_PARALLEL=${WARM_PARALLEL:-128}
-WARM_SINGLE=${WARM_SINGLE:-3}
+WARM_SINGLE=${WARM_SINGLE:-5}
 tcp_port=25555 http_port=28080 base_port=30000
 server_pid=
 cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"; }
@@ -124,6 +125,9 @@ run_vmcored() {
     if [ "$n" = 1 ]; then warm_multi; warm_single; else warm_single; warm_multi; fi
     warm=$((WARM_SINGLE + WARMUP + WARM_PARALLEL))
     while [ "$(complete_count)" -lt "$warm" ]; do sleep 0.02; done
+    # delete the warm-up dumps: their fsync and checksum (2 GB of hashing for 128 of them)
+    # would otherwise still be running on the server's sync thread during the timed run
+    rm -f "$work"/spool/*/*/vmcore; sleep 1
     settle
     cat "$stream" > /dev/null
     touch "$work/sampling"; memory_peaks > "$work/peaks" &
