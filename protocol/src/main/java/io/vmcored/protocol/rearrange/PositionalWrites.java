@@ -12,7 +12,10 @@ import java.nio.channels.FileChannel;
  * VMs we measure on (free page reporting hands every free 2 MiB block back to the
  * host) those cost 3-9x the time of the same bytes in 256 KiB writes: `dd bs=2M`
  * copied a 2 GB file in 1.8-5.1 s, `dd bs=256K` in 0.56-0.59 s. Up to 256 KiB the
- * per-call cost is already negligible (docs/performance.md, "write size").
+ * per-call cost is already negligible. Pieces end at 256 KiB-aligned file offsets:
+ * the kernel also shrinks a folio to its offset's alignment, so a run starting at an
+ * unaligned record offset would otherwise be written in small folios throughout
+ * (docs/performance.md, "the cause was the write size").
  */
 public final class PositionalWrites {
 
