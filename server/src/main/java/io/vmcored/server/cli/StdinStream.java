@@ -26,18 +26,21 @@ import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
  * the dump is written) cost more than the kernel's copy into a reused buffer, once the
  * writes got cheap (docs/performance.md, "write size and preallocation").
  */
-abstract class StdinStream implements AutoCloseable {
+final class StdinStream implements AutoCloseable {
 
     private static final int READ_BUFFER = 4 << 20;
 
-    /** Next chunk of input, or null at EOF; valid until the next call. */
-    abstract ByteBuffer next() throws IOException;
+    private final ReadableByteChannel ch;
+    private final ContentKind kind;
+    private final ByteBuffer buf;
+    private boolean pending;
 
-    /** What the first bytes said (FLATTENED, or the wrapper that was removed, or anything else). */
-    abstract ContentKind wrapper();
-
-    @Override
-    public void close() throws IOException {
+    /** {@code first} holds already-read input (flipped), handed out before reading more into it. */
+    private StdinStream(ReadableByteChannel ch, ContentKind kind, ByteBuffer first) {
+        this.ch = ch;
+        this.kind = kind;
+        this.buf = first;
+        this.pending = first.hasRemaining();
     }
 
     static StdinStream open() throws IOException {
@@ -48,7 +51,7 @@ abstract class StdinStream implements AutoCloseable {
         first.flip();
         ContentKind kind = ContentKind.sniff(first);
         if (!kind.isWrapped()) {
-            return new Read(stdin, kind, first);
+            return new StdinStream(stdin, kind, first);
         }
         byte[] head = new byte[first.remaining()];
         first.get(head);
@@ -61,48 +64,33 @@ abstract class StdinStream implements AutoCloseable {
             case XZ -> new XZCompressorInputStream(in, true);
             default -> new FramedLZ4CompressorInputStream(in, true);
         };
-        return new Read(Channels.newChannel(unwrapped), kind, ByteBuffer.allocate(READ_BUFFER).flip());
+        return new StdinStream(Channels.newChannel(unwrapped), kind, ByteBuffer.allocate(READ_BUFFER).flip());
+    }
+
+    /** Next chunk of input, or null at EOF; valid until the next call. */
+    ByteBuffer next() throws IOException {
+        if (!pending) {
+            buf.clear();
+            fill(ch, buf);
+            buf.flip();
+        }
+        pending = false;
+        return buf.hasRemaining() ? buf : null;
+    }
+
+    /** What the first bytes said (FLATTENED, or the wrapper that was removed, or anything else). */
+    ContentKind wrapper() {
+        return kind;
+    }
+
+    @Override
+    public void close() throws IOException {
+        ch.close();
     }
 
     private static void fill(ReadableByteChannel ch, ByteBuffer buf) throws IOException {
         while (buf.hasRemaining() && ch.read(buf) >= 0) {
             // read until full or EOF: fewer, larger positional writes downstream
-        }
-    }
-
-    private static final class Read extends StdinStream {
-        private final ReadableByteChannel ch;
-        private final ContentKind kind;
-        private final ByteBuffer buf;
-        private boolean pending;
-
-        /** {@code first} holds already-read input (flipped), handed out before reading more into it. */
-        Read(ReadableByteChannel ch, ContentKind kind, ByteBuffer first) {
-            this.ch = ch;
-            this.kind = kind;
-            this.buf = first;
-            this.pending = first.hasRemaining();
-        }
-
-        @Override
-        ByteBuffer next() throws IOException {
-            if (!pending) {
-                buf.clear();
-                fill(ch, buf);
-                buf.flip();
-            }
-            pending = false;
-            return buf.hasRemaining() ? buf : null;
-        }
-
-        @Override
-        ContentKind wrapper() {
-            return kind;
-        }
-
-        @Override
-        public void close() throws IOException {
-            ch.close();
         }
     }
 }
