@@ -8,8 +8,9 @@ import java.nio.ByteBuffer;
  *
  * <p>A record's payload may come in several calls (the decoder never buffers a
  * whole record); each call carries the file offset its first byte belongs at.
- * The implementation must consume the buffer completely before returning and
- * must not keep a reference to it.
+ * The payload is a view of the buffer the decoder was fed. A sink consumes it before
+ * returning, or keeps it only while that buffer stays unchanged: one that keeps it
+ * ({@code CoalescingWriter}) tells its feeder when the buffer may be reused.
  */
 public interface RecordSink {
 

@@ -3,10 +3,11 @@ package io.vmcored.protocol.rearrange;
 import io.vmcored.protocol.flat.RecordSink;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
- * Gathers record payloads into a few "runs" (contiguous output ranges) and writes
- * each run with one large positional write.
+ * Gathers record payloads into a few "runs" (contiguous output ranges) and writes each run
+ * with gathering writes in large aligned pieces ({@link PositionalWrites}).
  *
  * <p>Why: makedumpfile interleaves small descriptor records with ~60 KiB page-data
  * records, so writing each record where it belongs means many small, unaligned,
@@ -14,92 +15,91 @@ import java.nio.ByteBuffer;
  * sequential copy. Each run grows while records continue it (data area, descriptor
  * table), so the file sees large sequential writes.
  *
- * <p>Two ways to write the runs ({@link RunOutput}): the command line's writer thread
- * ({@link #CoalescingWriter(DumpFileWriter)}: 2 MiB runs, the kernel's copy on the other
- * core), and the server's caller thread ({@link #onCallerThread}: 256 KiB runs in buffers
- * the file thread lends, flushed after every feed).
+ * <p>No copy: a run is a list of the payloads themselves, which are views of the buffer
+ * the decoder was fed. So the feeder must not reuse that buffer until this writer is done
+ * with it: after {@link #flush()}, or once the task given to {@link #endOfChunk} runs.
  *
- * <p>Last write still wins: a record that overlaps a gathered run flushes that run
- * first; open runs never overlap each other; flushed runs are written in flush
- * order; a large payload written in place waits until every earlier run is in the
- * file. Nothing is certain to be in the file until {@link #flush()}.
+ * <p>Two ways to write the runs ({@link RunOutput}): the command line's writer thread
+ * ({@link #CoalescingWriter(DumpFileWriter)}, the kernel's copy on the other core), and
+ * the server's caller thread ({@link #onCallerThread}, flushed after every feed).
+ *
+ * <p>Last write still wins: a record that overlaps a gathered run hands that run to the
+ * output first; open runs never overlap each other; runs are written in hand-off order.
  */
 public final class CoalescingWriter implements RecordSink, AutoCloseable {
 
     static final int RUNS = 4;
-    static final int RUN_BYTES = 2 << 20;
-    /** Open runs plus buffers in flight to the writer thread: the bound on memory. */
-    static final int BUFFERS = RUNS + 4;
+    /** A run this long is handed to the output without waiting for more. */
+    static final int RUN_BYTES = 1 << 20;
 
     private final DumpFileWriter out;
     private final RunOutput output;
-    /** Payloads this large gain nothing from gathering: written where they are. */
-    private final int directWrite;
     private final Run[] runs = new Run[RUNS];
     private long tick;
 
-    /** Runs of 2 MiB, written by a thread of this writer's own. */
+    /** Runs written by a thread of this writer's own; feed it with {@link #endOfChunk}. */
     public CoalescingWriter(DumpFileWriter out) {
-        this(out, new ThreadedRunOutput(out, RUN_BYTES, BUFFERS));
+        this(out, new ThreadedRunOutput(out));
     }
 
     private CoalescingWriter(DumpFileWriter out, RunOutput output) {
         this.out = out;
         this.output = output;
-        this.directWrite = output.runBytes() / 2;
         for (int i = 0; i < RUNS; i++) {
             runs[i] = new Run();
         }
     }
 
     /**
-     * Runs of 256 KiB written on the calling thread, in buffers that thread lends. The
-     * caller must {@link #flush()} before it leaves the thread's other work to it (the
-     * server: after every feed).
+     * Runs written on the calling thread. The caller must {@link #flush()} before it reuses a
+     * buffer it fed (the server: after every feed).
      */
     public static CoalescingWriter onCallerThread(DumpFileWriter out) {
         return new CoalescingWriter(out, new CallerThreadRunOutput(out));
     }
 
+    /** Takes {@code payload} itself, not a copy: see the class comment for how long it must stay. */
     @Override
     public void write(long offset, ByteBuffer payload) throws IOException {
         int n = payload.remaining();
+        if (n == 0) {
+            return;
+        }
         Run target = null;
         for (Run run : runs) {
             if (run.isEmpty()) {
                 continue;
             }
-            if (run.end() == offset && run.buf.remaining() >= n) {
+            if (run.end() == offset) {
                 target = run;
             } else if (offset < run.end() && offset + n > run.start) {
                 handOff(run);
             }
         }
         if (target == null) {
-            if (n >= directWrite) {
-                output.drain();
-                out.write(offset, payload);
-                return;
-            }
             target = leastRecentlyUsed();
             handOff(target);
             target.start = offset;
         }
-        if (target.buf == null) {
-            target.buf = output.take();
-        }
-        target.buf.put(payload);
+        target.add(payload);
         target.lastUse = ++tick;
-        if (target.buf.remaining() < directWrite / 8) {
+        if (target.bytes >= RUN_BYTES) {
             handOff(target);
         }
     }
 
+    /**
+     * The buffer fed since the last call is done with here: its runs go to the output, and
+     * {@code released} runs once they are in the file (on the writer thread, or at once).
+     */
+    public void endOfChunk(Runnable released) throws IOException {
+        handOffAll();
+        output.then(released);
+    }
+
     /** Writes every gathered run and waits until all of it is in the file. */
     public void flush() throws IOException {
-        for (Run run : runs) {
-            handOff(run);
-        }
+        handOffAll();
         output.drain();
     }
 
@@ -117,14 +117,20 @@ public final class CoalescingWriter implements RecordSink, AutoCloseable {
         return out;
     }
 
-    /** Passes the run's bytes to the output; the run takes a new buffer when it next grows. */
+    private void handOffAll() throws IOException {
+        for (Run run : runs) {
+            handOff(run);
+        }
+    }
+
     private void handOff(Run run) throws IOException {
         if (run.isEmpty()) {
             return;
         }
-        ByteBuffer full = run.buf.flip();
-        run.buf = null;
-        output.write(run.start, full);
+        ByteBuffer[] slices = Arrays.copyOf(run.slices, run.count);
+        long bytes = run.bytes;
+        run.clear();
+        output.write(run.start, slices, bytes);
     }
 
     private Run leastRecentlyUsed() {
@@ -141,16 +147,32 @@ public final class CoalescingWriter implements RecordSink, AutoCloseable {
     }
 
     private static final class Run {
-        ByteBuffer buf;
+        ByteBuffer[] slices = new ByteBuffer[32];
+        int count;
+        long bytes;
         long start;
         long lastUse;
 
         boolean isEmpty() {
-            return buf == null || buf.position() == 0;
+            return count == 0;
         }
 
         long end() {
-            return start + buf.position();
+            return start + bytes;
+        }
+
+        void add(ByteBuffer payload) {
+            if (count == slices.length) {
+                slices = Arrays.copyOf(slices, count * 2);
+            }
+            slices[count++] = payload;
+            bytes += payload.remaining();
+        }
+
+        void clear() {
+            Arrays.fill(slices, 0, count, null);
+            count = 0;
+            bytes = 0;
         }
     }
 }

@@ -49,7 +49,16 @@ public final class DumpFileWriter implements RecordSink {
     @Override
     public void write(long offset, ByteBuffer payload) throws IOException {
         reserve.beforeWrite(offset, offset + payload.remaining());
-        int n = PositionalWrites.writeFully(out, payload, offset);
+        wrote(offset, PositionalWrites.writeFully(out, payload, offset));
+    }
+
+    /** Writes {@code bytes} from {@code slices[0..count)}, in order, as one range at {@code offset}. */
+    public void write(long offset, ByteBuffer[] slices, int count, long bytes) throws IOException {
+        reserve.beforeWrite(offset, offset + bytes);
+        wrote(offset, PositionalWrites.writeFully(out, slices, count, offset));
+    }
+
+    private void wrote(long offset, long n) {
         bytesWritten += n;
         extent = Math.max(extent, offset + n);
         if (offset <= headCovered && offset + n > headCovered) {

@@ -43,4 +43,52 @@ public final class PositionalWrites {
         }
         return n;
     }
+
+    /**
+     * Writes {@code srcs[0..count)}, in order, as one contiguous range from {@code position}
+     * (gathering writes, in the same aligned pieces); returns the bytes written. The
+     * buffers' positions advance as they are written.
+     */
+    public static long writeFully(FileChannel ch, ByteBuffer[] srcs, int count, long position) throws IOException {
+        ByteBuffer[] piece = new ByteBuffer[count];
+        long at = position;
+        int i = 0;
+        while (i < count) {
+            long room = MAX_WRITE - (at & (MAX_WRITE - 1));
+            int k = 0;
+            long len = 0;
+            ByteBuffer cut = null;
+            int cutTake = 0;
+            for (; i < count && len < room; i++) {
+                ByteBuffer b = srcs[i];
+                int r = b.remaining();
+                if (r <= room - len) {
+                    piece[k++] = b;
+                    len += r;
+                } else { // the piece ends inside b: write a view of its head, b stays current
+                    cutTake = (int) (room - len);
+                    piece[k++] = b.slice(b.position(), cutTake);
+                    len += cutTake;
+                    cut = b;
+                    break;
+                }
+            }
+            if (k == 1) {
+                for (long p = at; piece[0].hasRemaining(); ) {
+                    p += ch.write(piece[0], p);
+                }
+            } else if (k > 1) {
+                // no positional gathering write in the JDK: this channel's position is ours alone
+                ch.position(at);
+                for (long done = 0; done < len; ) {
+                    done += ch.write(piece, 0, k);
+                }
+            }
+            if (cut != null) {
+                cut.position(cut.position() + cutTake);
+            }
+            at += len;
+        }
+        return at - position;
+    }
 }

@@ -3,8 +3,6 @@ package io.vmcored.protocol.rearrange;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -12,75 +10,59 @@ import java.util.concurrent.Future;
 
 /**
  * Runs written by a thread of their own, so the kernel's copy into the page cache overlaps
- * the parsing and gathering on the other core (the command line, which has both cores to
- * itself). Memory: a fixed set of buffers, taken back as the writer thread finishes them.
+ * the reading and parsing on the other core (the command line, which has both cores to
+ * itself). Memory: the runs are slices of the caller's input buffers, which come back to it
+ * through {@link #then} once written, so the caller's buffers bound what is queued here.
  */
 final class ThreadedRunOutput implements RunOutput {
 
     private final DumpFileWriter out;
-    private final int runBytes;
-    private final BlockingQueue<ByteBuffer> spare;
     private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "vmcored-dump-writer");
         t.setDaemon(true);
         return t;
     });
-    private Future<?> lastWrite;
+    private Future<?> last;
     private volatile IOException failure;
 
-    ThreadedRunOutput(DumpFileWriter out, int runBytes, int buffers) {
+    ThreadedRunOutput(DumpFileWriter out) {
         this.out = out;
-        this.runBytes = runBytes;
-        this.spare = new ArrayBlockingQueue<>(buffers);
-        for (int i = 0; i < buffers; i++) {
-            spare.add(ByteBuffer.allocateDirect(runBytes));
-        }
     }
 
     @Override
-    public int runBytes() {
-        return runBytes;
-    }
-
-    @Override
-    public ByteBuffer take() throws IOException {
+    public void write(long start, ByteBuffer[] slices, long bytes) throws IOException {
         throwIfFailed();
-        try {
-            return spare.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for the dump writer");
-        }
-    }
-
-    @Override
-    public void write(long start, ByteBuffer run) throws IOException {
-        throwIfFailed();
-        lastWrite = writer.submit(() -> {
+        last = writer.submit(() -> {
+            if (failure != null) {
+                return; // the first failure stands; what follows it is not written
+            }
             try {
-                if (failure == null) {
-                    out.write(start, run);
-                }
+                out.write(start, slices, slices.length, bytes);
             } catch (IOException e) {
                 failure = e;
-            } finally {
-                spare.add(run.clear());
+            } catch (RuntimeException e) {
+                failure = new IOException(e.toString(), e);
             }
         });
     }
 
     @Override
+    public void then(Runnable task) {
+        last = writer.submit(task);
+    }
+
+    @Override
     public void drain() throws IOException {
-        if (lastWrite != null) {
+        if (last != null) {
             try {
-                lastWrite.get();
+                last.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while waiting for the dump writer");
             } catch (ExecutionException e) {
                 throw new IOException("dump writer failed: " + e.getCause(), e.getCause());
             }
-            lastWrite = null;
+            last = null;
         }
         throwIfFailed();
     }

@@ -55,6 +55,7 @@ class RealStreamRearrangeTest {
             byte[] buf = new byte[1 << 20];
             for (int n; (n = in.read(buf, 0, 1 + random.nextInt(buf.length))) > 0; ) {
                 decoder.feed(ByteBuffer.wrap(buf, 0, n));
+                writer.flush(); // buf is read into again: the writer keeps views of it until flushed
             }
             decoder.finish();
             writer.flush();

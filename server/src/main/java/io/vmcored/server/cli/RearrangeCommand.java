@@ -111,6 +111,8 @@ public final class RearrangeCommand implements Callable<Integer> {
                         try {
                             for (ByteBuffer chunk = first; chunk != null; chunk = in.next()) {
                                 decoder.feed(chunk);
+                                ByteBuffer written = chunk; // the writer thread writes from it, then gives it back
+                                writer.endOfChunk(() -> in.release(written));
                             }
                             decoder.finish();
                         } finally {

@@ -7,11 +7,14 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream;
@@ -20,27 +23,36 @@ import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 /**
  * Standard input as a sequence of buffers, unwrapped when it is gzip/bzip2/xz/lz4.
  *
- * <p>A file or pipe is read into one reused direct buffer; a wrapped stream goes through
- * its decompressor. Why not map a file on stdin (one copy less, which vmcored did until
- * 2026-11-30): faulting in the mapping and tearing it down at exit (~85 ms for 2 GB, after
- * the dump is written) cost more than the kernel's copy into a reused buffer, once the
- * writes got cheap (docs/performance.md, "write size and preallocation").
+ * <p>A file or pipe is read into a few direct buffers in turn; a wrapped stream goes through
+ * its decompressor. A buffer handed out comes back with {@link #release} (the rearranger
+ * writes straight from it, on its writer thread), so reading waits when all are in use.
+ * Why not map a file on stdin (which vmcored did until 2026-11-30): faulting in the mapping
+ * and tearing it down at exit (~85 ms for 2 GB, after the dump is written) cost more than
+ * the kernel's copy into reused buffers, once the writes got cheap (docs/performance.md,
+ * "write size and preallocation").
  */
 final class StdinStream implements AutoCloseable {
 
-    private static final int READ_BUFFER = 4 << 20;
+    private static final int READ_BUFFER = 2 << 20;
+    /** Enough for one being read, one being decoded, and two being written. */
+    private static final int BUFFERS = 4;
 
     private final ReadableByteChannel ch;
     private final ContentKind kind;
-    private final ByteBuffer buf;
-    private boolean pending;
+    private final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(BUFFERS);
+    private ByteBuffer pending;
 
-    /** {@code first} holds already-read input (flipped), handed out before reading more into it. */
+    /** {@code first} holds already-read input (flipped), handed out before reading more. */
     private StdinStream(ReadableByteChannel ch, ContentKind kind, ByteBuffer first) {
         this.ch = ch;
         this.kind = kind;
-        this.buf = first;
-        this.pending = first.hasRemaining();
+        this.pending = first.hasRemaining() ? first : null;
+        if (pending == null) {
+            free.add(first);
+        }
+        while (free.size() + (pending == null ? 0 : 1) < BUFFERS) {
+            free.add(ByteBuffer.allocateDirect(READ_BUFFER));
+        }
     }
 
     static StdinStream open() throws IOException {
@@ -64,18 +76,37 @@ final class StdinStream implements AutoCloseable {
             case XZ -> new XZCompressorInputStream(in, true);
             default -> new FramedLZ4CompressorInputStream(in, true);
         };
-        return new StdinStream(Channels.newChannel(unwrapped), kind, ByteBuffer.allocate(READ_BUFFER).flip());
+        return new StdinStream(Channels.newChannel(unwrapped), kind, first.clear().flip());
     }
 
-    /** Next chunk of input, or null at EOF; valid until the next call. */
+    /**
+     * Next chunk of input, or null at EOF. It stays the caller's until {@link #release}d; waits
+     * while every buffer is out.
+     */
     ByteBuffer next() throws IOException {
-        if (!pending) {
-            buf.clear();
-            fill(ch, buf);
-            buf.flip();
+        ByteBuffer b = pending;
+        pending = null;
+        if (b == null) {
+            try {
+                b = free.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for the dump writer");
+            }
+            b.clear();
+            fill(ch, b);
+            b.flip();
         }
-        pending = false;
-        return buf.hasRemaining() ? buf : null;
+        if (!b.hasRemaining()) {
+            free.add(b);
+            return null;
+        }
+        return b;
+    }
+
+    /** Gives back a buffer {@link #next} handed out (from any thread). */
+    void release(ByteBuffer b) {
+        free.add(b);
     }
 
     /** What the first bytes said (FLATTENED, or the wrapper that was removed, or anything else). */
