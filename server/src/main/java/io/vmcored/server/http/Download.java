@@ -1,34 +1,29 @@
 package io.vmcored.server.http;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.stream.ChunkedNioFile;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.Executor;
 
 /**
  * {@code GET /api/v1/dumps/{id}/vmcore} with optional {@code Range: bytes=a-b | a- | -n}.
- * Plain connections use sendfile (FileRegion); TLS ones stream 64 KiB chunks.
+ * The body is read on file threads and streamed ({@link FileStreamer}), plain or TLS alike.
  */
 final class Download {
 
     private Download() {
     }
 
-    /** Call from a file thread (opens the file). */
-    static void send(ChannelHandlerContext ctx, Path file, String range) throws IOException {
+    /** Call from a file thread (opens the file); {@code files} reads the body. */
+    static void send(ChannelHandlerContext ctx, Path file, String range, Executor files) throws IOException {
         FileChannel fc = FileChannel.open(file, StandardOpenOption.READ);
         long size = fc.size();
         long start = 0;
@@ -58,13 +53,7 @@ final class Download {
             head.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes " + start + "-" + end + "/" + size);
         }
         ctx.write(head);
-        if (ctx.pipeline().get(SslHandler.class) == null) {
-            ctx.write(new DefaultFileRegion(fc, start, length));
-            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
-        } else {
-            ctx.writeAndFlush(new HttpChunkedInput(new ChunkedNioFile(fc, start, length, 1 << 16)))
-                    .addListener(ChannelFutureListener.CLOSE);
-        }
+        FileStreamer.stream(ctx, fc, start, length, files);
     }
 
     /** [start, end] inclusive, or null if unsatisfiable. */

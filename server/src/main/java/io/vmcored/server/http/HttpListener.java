@@ -3,7 +3,6 @@ package io.vmcored.server.http;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
-import io.netty.handler.stream.ChunkedWriteHandler;
 import io.vmcored.server.server.NettyListener;
 import io.vmcored.server.server.ServerContext;
 
@@ -32,7 +31,6 @@ public final class HttpListener extends NettyListener {
     protected void protocol(ChannelPipeline pipeline, ServerContext ctx) {
         pipeline.addLast("codec", new HttpServerCodec(4096, 16384, 1 << 16));
         pipeline.addLast("continue", new HttpServerExpectContinueHandler());
-        pipeline.addLast("chunks", new ChunkedWriteHandler());
         pipeline.addLast("session", new HttpSession(ctx));
     }
 }

@@ -135,7 +135,7 @@ final class HttpSession extends ChannelInboundHandlerAdapter {
             String range = req.headers().get(HttpHeaderNames.RANGE);
             server.fileExecutor().execute(() -> {
                 try {
-                    Download.send(ctx, rec.get().fileFor(m.dumpFile), range);
+                    Download.send(ctx, rec.get().fileFor(m.dumpFile), range, server.fileExecutor());
                 } catch (Exception e) {
                     reply(ctx, Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "storage", e.getMessage()));
                 }

@@ -44,6 +44,17 @@ class TlsTest {
                 DumpRecord r = s.ctx().catalog().list(x -> x.host().equals(host)).get(0);
                 assertEquals(-1, Files.mismatch(r.fileFor("vmcore"), Fixtures.oracle(name)), "dump over TLS from " + host);
             }
+            // downloads over TLS: the body is read on file threads and streamed in chunks; a reader
+            // slower than the disk makes the streamer wait for the socket (at most two chunks ahead)
+            String url = "https://127.0.0.1:" + s.http() + "/api/v1/dumps/"
+                    + s.ctx().catalog().list(x -> x.host().equals("tls1")).get(0).id() + "/vmcore";
+            Path dl = tmp.resolve("dl");
+            s.sh("curl -sS --limit-rate 40M --cacert " + cert + " -o " + dl + " '" + url + "'");
+            assertEquals(-1, Files.mismatch(dl, Fixtures.oracle(name)), "download over TLS vs makedumpfile -R");
+            Path part = tmp.resolve("part");
+            s.sh("curl -sS --cacert " + cert + " -r 100000-700000 -o " + part + " '" + url + "'");
+            byte[] want = java.util.Arrays.copyOfRange(Files.readAllBytes(Fixtures.oracle(name)), 100000, 700001);
+            assertEquals(-1, Files.mismatch(part, Files.write(tmp.resolve("want"), want)), "Range across chunks over TLS");
         }
     }
 }
