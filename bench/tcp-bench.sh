@@ -19,7 +19,12 @@
 # 130, 121 and 54 compilations and took 1.53, 1.40, 1.29, 1.25, 1.02 and 0.88 s (C2 at
 # 12-16% of the CPU until then; on 2 cores its queue drains slowly); the small compressed
 # streams never take the paths of its records. The `sync` before each timed run writes the warm-up
-# dumps out, so no writeback of theirs runs during it. Completion is read from its /metrics (vmcored_uploads_finished_total
+# dumps out, so no writeback of theirs runs during it. After the warm-ups the script waits
+# until the server is idle (at most 2% of a core over a second, usually 1-2 s): the crash
+# analysis, checksums and compilations the warm-ups queued finish before the timed run.
+# The JIT is still not done then: five rounds of 128 uploads in a row, each after the
+# server went idle, caused about 700, 380, 330, 210 and 210 compilations (a long tail of
+# different methods) and took 1.49, 1.48, 1.35, 1.30 and 1.24 s. Completion is read from its /metrics (vmcored_uploads_finished_total
 # {outcome="complete"}), what a dashboard watches. Every timed run is preceded by an
 # untimed copy of the single stream into a file and its deletion: on this VM a run right
 # after another tool's 2 GB file was deleted is 1.5-3x slower (the host takes freed memory
@@ -87,6 +92,19 @@ complete_count() {
         awk '/^vmcored_uploads_finished_total.*outcome="complete"/ { s += $2 } END { print int(s) }'
 }
 settle() { cat "$single" > "$work/settle"; rm -f "$work/settle"; sync; }
+server_ticks() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; }   # utime + stime, 1/100 s
+# returns once the server used at most 2% of a core over a second (at most 60 s)
+server_idle() {
+    local last now _
+    last=$(server_ticks)
+    for _ in $(seq 60); do
+        sleep 1
+        now=$(server_ticks)
+        [ $((now - last)) -le 2 ] && return
+        last=$now
+    done
+    echo "  (server still busy after 60 s: timing anyway)" >&2
+}
 # samples the server's heap, direct buffers and ingest queue every 0.25 s; prints the peaks (MiB)
 memory_peaks() {
     local heap=0 direct=0 queued=0
@@ -126,8 +144,11 @@ run_vmcored() {
     warm=$((WARM_SINGLE + WARMUP + WARM_PARALLEL))
     while [ "$(complete_count)" -lt "$warm" ]; do sleep 0.02; done
     # delete the warm-up dumps: their fsync and checksum (2 GB of hashing for 128 of them)
-    # would otherwise still be running on the server's sync thread during the timed run
+    # would otherwise still be running on the server's sync thread during the timed run;
+    # then wait for the server to go idle: the JIT compiler, the crash analysis of the
+    # warm-up dumps and their syncs all finish before the timed run (see the header)
     rm -f "$work"/spool/*/*/vmcore; sleep 1
+    server_idle
     settle
     cat "$stream" > /dev/null
     touch "$work/sampling"; memory_peaks > "$work/peaks" &
