@@ -13,8 +13,9 @@
 #   core. Both senders are kept: SENDER=socat reproduces the earlier rows.
 # vmcored is measured as the long-running daemon it is: each round's server first takes
 # WARM_SINGLE (default 5) untimed uploads of SINGLE_STREAM (their files deleted at once),
-# WARMUP (default 30) of MULTI_STREAM one after the other, then WARM_PARALLEL (default 128)
-# at once, so its JIT has compiled the ingest path for every shape it is timed on. Why five:
+# WARMUP (default 30) of MULTI_STREAM one after the other, then WARM_PARALLEL_ROUNDS (default
+# 3) rounds of WARM_PARALLEL (default 128) at once, so its JIT has compiled the ingest path
+# for every shape it is timed on (three rounds: see the JIT's long tail below). Why five:
 # with -XX:+PrintCompilation, six uploads of the 2 GB stream in a row caused 1785, 290, 237,
 # 130, 121 and 54 compilations and took 1.53, 1.40, 1.29, 1.25, 1.02 and 0.88 s (C2 at
 # 12-16% of the CPU until then; on 2 cores its queue drains slowly); the small compressed
@@ -22,14 +23,16 @@
 # dumps out, so no writeback of theirs runs during it. After the warm-ups the script waits
 # until the server is idle (at most 2% of a core over a second, usually 1-2 s): the crash
 # analysis, checksums and compilations the warm-ups queued finish before the timed run.
-# The JIT is still not done then: five rounds of 128 uploads in a row, each after the
-# server went idle, caused about 700, 380, 330, 210 and 210 compilations (a long tail of
-# different methods) and took 1.49, 1.48, 1.35, 1.30 and 1.24 s. Completion is read from its /metrics (vmcored_uploads_finished_total
+# The JIT is not done after one parallel round: five rounds of 128 uploads in a row, each
+# after the server went idle, caused about 700, 380, 330, 210 and 210 compilations (a long
+# tail of different methods) and took 1.49, 1.48, 1.35, 1.30 and 1.24 s. Completion is read from its /metrics (vmcored_uploads_finished_total
 # {outcome="complete"}), what a dashboard watches. Every timed run is preceded by an
 # untimed copy of the single stream into a file and its deletion: on this VM a run right
 # after another tool's 2 GB file was deleted is 1.5-3x slower (the host takes freed memory
-# back), whichever tool it is. The single stream runs SINGLE_ROUNDS (default 3) rounds and
-# the medians are compared.
+# back), whichever tool it is. Every sender count runs ROUNDS (default 3) rounds, interleaved
+# (round 1 of 1, 16, 128, then round 2 ...), and medians are compared: one round of 128 moved
+# between 80% and 97% of the single stream's rate within an hour, and the machine's own
+# ceiling drifted from 2.5 to 1.3 GB/s within one run.
 # Usage: bench/tcp-bench.sh [SINGLE_STREAM] [MULTI_STREAM] [COUNTS]
 #   SINGLE_STREAM (1 sender): $VMCORED_FIXTURES/bench/big.flat (fixtures/make-bench-stream.sh)
 #   MULTI_STREAM (16/128 senders): $VMCORED_FIXTURES/streams/kdump-zlib-d31.flat (16 MiB: 128 of
@@ -46,7 +49,7 @@ counts=${3:-1 16 128}
 work=${BENCH_WORK:-$here/bench/work}/tcp
 SOCAT_BLOCK=${SOCAT_BLOCK:-1048576}
 WARMUP=${WARMUP:-30}
-SINGLE_ROUNDS=${SINGLE_ROUNDS:-3}
+ROUNDS=${ROUNDS:-${SINGLE_ROUNDS:-3}}   # SINGLE_ROUNDS: the older name
 for f in "$single" "$multi"; do
     [ -f "$f" ] || { echo "no stream at $f: run fixtures/make-fixtures.sh and fixtures/make-bench-stream.sh" >&2; exit 1; }
 done
@@ -55,6 +58,7 @@ rm -rf "$work"; mkdir -p "$work"
 "$here/vmcored" --version >/dev/null            # build the jar if stale
 SENDER=${SENDER:-sendfile}
 WARM_PARALLEL=${WARM_PARALLEL:-128}
+WARM_PARALLEL_ROUNDS=${WARM_PARALLEL_ROUNDS:-3}
 WARM_SINGLE=${WARM_SINGLE:-5}
 tcp_port=25555 http_port=28080 base_port=30000
 server_pid=
@@ -130,8 +134,14 @@ warm_single() {
     done
 }
 warm_multi() {
+    local done0 i
     for _ in $(seq "$WARMUP"); do send_all 1 "$multi" "$tcp_port"; done
-    send_all "$WARM_PARALLEL" "$multi" "$tcp_port"
+    done0=$(complete_count)
+    for i in $(seq "$WARM_PARALLEL_ROUNDS"); do
+        send_all "$WARM_PARALLEL" "$multi" "$tcp_port"
+        while [ "$(complete_count)" -lt $((done0 + i * WARM_PARALLEL)) ]; do sleep 0.02; done
+        rm -f "$work"/spool/*/*/vmcore
+    done
 }
 
 # vmcored N STREAM -> seconds
@@ -141,7 +151,7 @@ run_vmcored() {
     start_server
     # the shape about to be timed goes last: the JIT's latest profile is then its own
     if [ "$n" = 1 ]; then warm_multi; warm_single; else warm_single; warm_multi; fi
-    warm=$((WARM_SINGLE + WARMUP + WARM_PARALLEL))
+    warm=$((WARM_SINGLE + WARMUP + WARM_PARALLEL * WARM_PARALLEL_ROUNDS))
     while [ "$(complete_count)" -lt "$warm" ]; do sleep 0.02; done
     # delete the warm-up dumps: their fsync and checksum (2 GB of hashing for 128 of them)
     # would otherwise still be running on the server's sync thread during the timed run;
@@ -212,29 +222,35 @@ run_socat_files() {
     echo "$t0 $t1"
 }
 
-echo "single stream: $single ($(($(stat -c %s "$single") / 1048576)) MiB); multi: $multi ($(($(stat -c %s "$multi") / 1048576)) MiB); $(nproc) cores"
-printf '| senders | stream MiB each | socat > file MB/s (ceiling) | socat+makedumpfile -R MB/s | vmcored MB/s | vmcored / pipeline | identical | vmcored peak heap/direct/queued MiB |\n|---|---|---|---|---|---|---|---|\n'
-for n in $counts; do
-    stream=$multi; [ "$n" = 1 ] && stream=$single
-    size=$(stat -c %s "$stream")
-    rounds=1; [ "$n" = 1 ] && rounds=$SINGLE_ROUNDS
-    : > "$work/rates"
-    for r in $(seq "$rounds"); do
+echo "single stream: $single ($(($(stat -c %s "$single") / 1048576)) MiB); multi: $multi ($(($(stat -c %s "$multi") / 1048576)) MiB); $(nproc) cores; $ROUNDS rounds"
+# Rounds are interleaved (each round runs every sender count once), so that a drift of the
+# host's speed over the minutes of a run falls on all counts alike, not on the last ones.
+for r in $(seq "$ROUNDS"); do
+    for n in $counts; do
+        stream=$multi; [ "$n" = 1 ] && stream=$single
+        size=$(stat -c %s "$stream")
         read -r e f < <(run_socat_files "$n" "$stream")
         read -r a b s1 < <(run_pipelines "$n" "$stream")
         read -r c d s2 peaks < <(run_vmcored "$n" "$stream")
         awk -v n="$n" -v size="$size" -v a="$a" -v b="$b" -v c="$c" -v d="$d" -v e="$e" -v f="$f" -v s="$s1/$s2" -v m="$peaks" 'BEGIN {
             printf "%.0f %.0f %.0f %s %s\n", n * size / (f - e) / 1e6, n * size / (b - a) / 1e6, n * size / (d - c) / 1e6, s, m
-        }' >> "$work/rates"
-        [ "$rounds" -gt 1 ] && echo "  round $r of $n sender(s): ceiling/pipeline/vmcored MB/s, identical, peaks: $(tail -n 1 "$work/rates")" >&2
+        }' >> "$work/rates.$n"
+        echo "  round $r, $n sender(s): ceiling/pipeline/vmcored MB/s, identical, peaks: $(tail -n 1 "$work/rates.$n")" >&2
     done
-    python3 - "$work/rates" "$n" "$size" <<'PY'
-import statistics, sys
-rows = [l.split() for l in open(sys.argv[1])]
-med = [statistics.median(float(r[i]) for r in rows) for i in range(3)]
-same = ",".join(sorted({r[3] for r in rows}))
-peak = max((r[4] for r in rows), key=lambda p: int(p.split("/")[0]))
-note = f" (median of {len(rows)})" if len(rows) > 1 else ""
-print(f"| {sys.argv[2]}{note} | {int(sys.argv[3]) // 1048576} | {med[0]:.0f} | {med[1]:.0f} | {med[2]:.0f} | {med[2] / med[1]:.2f}x | {same} | {peak} |")
-PY
 done
+printf '| senders | stream MiB each | socat > file MB/s (ceiling) | socat+makedumpfile -R MB/s | vmcored MB/s | vmcored / pipeline | vmcored vs one stream | identical | vmcored peak heap/direct/queued MiB |\n|---|---|---|---|---|---|---|---|---|\n'
+python3 - "$work" "$multi" "$single" $counts <<'PY'
+import os, statistics, sys
+work, multi, single, counts = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+one = None
+for n in counts:
+    rows = [l.split() for l in open(f"{work}/rates.{n}")]
+    med = [statistics.median(float(r[i]) for r in rows) for i in range(3)]
+    if n == "1":
+        one = med[2]
+    same = ",".join(sorted({r[3] for r in rows}))
+    peak = max((r[4] for r in rows), key=lambda p: int(p.split("/")[0]))
+    size = os.path.getsize(single if n == "1" else multi) // 1048576
+    vs_one = f"{100 * med[2] / one:.0f}%" if one and n != "1" else "-"
+    print(f"| {n} (median of {len(rows)}) | {size} | {med[0]:.0f} | {med[1]:.0f} | {med[2]:.0f} | {med[2] / med[1]:.2f}x | {vs_one} | {same} | {peak} |")
+PY
