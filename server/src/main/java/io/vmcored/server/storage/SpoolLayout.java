@@ -8,6 +8,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where dumps live: {@code <spool>/<host>/<YYYY-MM-DD-HH:MM:SS>/} (the layout RHEL kdump users
@@ -19,7 +21,18 @@ public final class SpoolLayout {
     public static final DateTimeFormatter DIR_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd-HH:mm:ss");
     private static final int MAX_NAME = 128;
 
+    private static final int MAX_PER_SECOND = 1000;
+
     private final Path spool;
+    /**
+     * Per host directory, the suffix to try first in the current second. Why: many dumps of
+     * one host in one second (128 uploads filed under one NAT or loopback address) would
+     * otherwise probe 1, 2, ... n taken names each, n^2/2 failed mkdirs in all.
+     */
+    private final Map<Path, Suffix> nextSuffix = new ConcurrentHashMap<>();
+
+    private record Suffix(String base, int next) {
+    }
 
     public SpoolLayout(Path spool) {
         this.spool = spool.toAbsolutePath().normalize();
@@ -34,17 +47,19 @@ public final class SpoolLayout {
         Path hostDir = hostDirectory(host);
         Files.createDirectories(hostDir);
         String base = DIR_TIME.format(now);
-        for (int n = 0; n < 1000; n++) {
+        Suffix hint = nextSuffix.get(hostDir);
+        for (int n = hint != null && hint.base.equals(base) ? hint.next : 0; n < MAX_PER_SECOND; n++) {
             Path dir = hostDir.resolve(n == 0 ? base : base + "." + n);
             try {
                 Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                nextSuffix.put(hostDir, new Suffix(base, n + 1));
                 return dir;
             } catch (FileAlreadyExistsException e) {
                 // same second: try the next suffix
             }
         }
         throw new IOException("cannot create a dump directory for host " + host + " at " + base
-                + ": 1000 dumps in one second already exist");
+                + ": " + MAX_PER_SECOND + " dumps in one second already exist");
     }
 
     public Path newDumpDirectory(String host) throws IOException {
