@@ -18,7 +18,7 @@ final class CallerThreadRunOutput implements RunOutput {
 
     @Override
     public void write(long start, ByteBuffer[] slices, long bytes) throws IOException {
-        out.write(start, slices, slices.length, bytes);
+        out.write(start, slices, bytes);
     }
 
     @Override

@@ -52,10 +52,10 @@ public final class DumpFileWriter implements RecordSink {
         wrote(offset, PositionalWrites.writeFully(out, payload, offset));
     }
 
-    /** Writes {@code bytes} from {@code slices[0..count)}, in order, as one range at {@code offset}. */
-    public void write(long offset, ByteBuffer[] slices, int count, long bytes) throws IOException {
+    /** Writes {@code bytes} from {@code slices}, in order, as one range at {@code offset}. */
+    public void write(long offset, ByteBuffer[] slices, long bytes) throws IOException {
         reserve.beforeWrite(offset, offset + bytes);
-        wrote(offset, PositionalWrites.writeFully(out, slices, count, offset));
+        wrote(offset, PositionalWrites.writeFully(out, slices, offset));
     }
 
     private void wrote(long offset, long n) {

@@ -45,11 +45,12 @@ public final class PositionalWrites {
     }
 
     /**
-     * Writes {@code srcs[0..count)}, in order, as one contiguous range from {@code position}
+     * Writes {@code srcs}, in order, as one contiguous range from {@code position}
      * (gathering writes, in the same aligned pieces); returns the bytes written. The
      * buffers' positions advance as they are written.
      */
-    public static long writeFully(FileChannel ch, ByteBuffer[] srcs, int count, long position) throws IOException {
+    public static long writeFully(FileChannel ch, ByteBuffer[] srcs, long position) throws IOException {
+        int count = srcs.length;
         ByteBuffer[] piece = new ByteBuffer[count];
         long at = position;
         int i = 0;

@@ -37,7 +37,7 @@ final class ThreadedRunOutput implements RunOutput {
                 return; // the first failure stands; what follows it is not written
             }
             try {
-                out.write(start, slices, slices.length, bytes);
+                out.write(start, slices, bytes);
             } catch (IOException e) {
                 failure = e;
             } catch (RuntimeException e) {

@@ -105,7 +105,7 @@ class CoalescingWriterTest {
         }
         Path file = tmp.resolve("gather" + start);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            assertEquals(data.length, PositionalWrites.writeFully(ch, slices, slices.length, start));
+            assertEquals(data.length, PositionalWrites.writeFully(ch, slices, start));
             for (ByteBuffer b : slices) {
                 assertEquals(0, b.remaining(), "every slice consumed");
             }
