@@ -18,7 +18,7 @@ import java.nio.channels.FileChannel;
  * <p>Transport-neutral: SSH, TCP and HTTP feed it buffers from their own threads
  * (never an event loop: the writes block) and call {@link #finish()} at EOF.
  * Holds at most {@link ContentKind#SNIFF_BYTES} bytes of its own between feeds; during
- * one, records are gathered into runs in buffers the feeding thread lends
+ * one, records are gathered into runs as views of the fed buffer
  * ({@link CoalescingWriter#onCallerThread}), all written before {@code feed} returns.
  */
 public final class StreamReceiver {

@@ -46,11 +46,12 @@ final class StdinStream implements AutoCloseable {
     private StdinStream(ReadableByteChannel ch, ContentKind kind, ByteBuffer first) {
         this.ch = ch;
         this.kind = kind;
-        this.pending = first.hasRemaining() ? first : null;
-        if (pending == null) {
+        if (first.hasRemaining()) {
+            pending = first;
+        } else {
             free.add(first);
         }
-        while (free.size() + (pending == null ? 0 : 1) < BUFFERS) {
+        for (int i = 1; i < BUFFERS; i++) { // first is one of them
             free.add(ByteBuffer.allocateDirect(READ_BUFFER));
         }
     }

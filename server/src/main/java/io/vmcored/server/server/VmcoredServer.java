@@ -18,6 +18,7 @@ import io.vmcored.server.config.ServerConfig;
 import io.vmcored.server.http.HttpListener;
 import io.vmcored.server.metrics.IngestMetrics;
 import io.vmcored.server.storage.DiskGuard;
+import io.vmcored.server.storage.FileSpaceReserver;
 import io.vmcored.server.tcp.TcpListener;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -123,7 +124,7 @@ public final class VmcoredServer implements AutoCloseable {
         group.scheduleAtFixedRate(() -> files.execute(retention::sweep), every, every, TimeUnit.MILLISECONDS);
         LOG.info("vmcored started: spool {}, {} dumps in catalog, {} bytes free (minimum {}), disk reservations {}",
                 catalog.layout().spool(), catalog.size(), disk.free(), disk.minFree(),
-                io.vmcored.server.storage.FileSpaceReserver.available() ? "on" : "off (JNA could not load)");
+                FileSpaceReserver.available() ? "on" : "off (JNA could not load)");
         return this;
     }
 
