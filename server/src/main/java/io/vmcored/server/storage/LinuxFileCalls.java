@@ -4,8 +4,9 @@ import com.sun.jna.Native;
 import com.sun.jna.Platform;
 
 /**
- * The three libc calls the JDK does not offer (fallocate, and open/ftruncate/close on
- * a descriptor of our own to use it with), bound with JNA's direct mapping.
+ * The libc calls the JDK does not offer (fallocate, and open/ftruncate/close on a
+ * descriptor of our own to use it with; renameat2 to swap two files), bound with JNA's
+ * direct mapping. renameat2 needs glibc 2.28 (RHEL 8, Debian 10).
  *
  * <p>Loaded on first use; {@link #available()} is false wherever JNA or its native part
  * cannot load (non-Linux, a read-only temp directory): callers then do without.
@@ -15,6 +16,8 @@ final class LinuxFileCalls {
     static final int O_WRONLY = 01;
     static final int O_CLOEXEC = 02000000;
     static final int FALLOC_FL_KEEP_SIZE = 1;
+    static final int AT_FDCWD = -100;
+    static final int RENAME_EXCHANGE = 2;
 
     private LinuxFileCalls() {
     }
@@ -30,6 +33,8 @@ final class LinuxFileCalls {
     static native int ftruncate(int fd, long length);
 
     static native int close(int fd);
+
+    static native int renameat2(int oldDirFd, String oldPath, int newDirFd, String newPath, int flags);
 
     /** Holder: binding happens when {@link #available()} is first called. */
     private static final class Bound {

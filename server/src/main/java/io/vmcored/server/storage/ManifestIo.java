@@ -14,6 +14,13 @@ import java.nio.file.StandardOpenOption;
  * Reads and writes {@code manifest.json} atomically: temp file, fsync, rename over the old
  * one, fsync the directory. A reader (or a restarted server) sees the old or the new
  * manifest, never a torn one.
+ *
+ * <p>Where it can (Linux, a file system with {@code RENAME_EXCHANGE}), the temp file is
+ * swapped with the manifest instead of renamed over it, and rewritten in place next time:
+ * a dump's manifest is saved about seven times, and a new inode per save (plus the old one
+ * freed) made 128 uploads at once spend ~11% of their file threads' time in ext4's inode
+ * allocator, which on a file system without a journal skips over every inode freed in the
+ * last seconds. The temp file is removed once a write is durable (the dump has ended).
  */
 public final class ManifestIo {
 
@@ -35,25 +42,37 @@ public final class ManifestIo {
      */
     public static void write(Path dir, Manifest m, boolean durable) throws IOException {
         Path tmp = dir.resolve(TEMP_NAME);
+        Path target = dir.resolve(FILE_NAME);
         byte[] bytes = JSON.writeValueAsBytes(m);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        // no O_TRUNC: ext4 flushes a file truncated to zero when it is closed (auto_da_alloc)
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+            long at = 0;
             while (b.hasRemaining()) {
-                ch.write(b);
+                at += ch.write(b, at);
             }
+            ch.truncate(bytes.length);
             if (durable) {
                 ch.force(true);
             }
         }
-        try {
-            Files.move(tmp, dir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, dir.resolve(FILE_NAME), StandardCopyOption.REPLACE_EXISTING);
+        if (!exchange(tmp, target)) { // the first manifest, or no RENAME_EXCHANGE here
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
         }
         if (durable) {
             syncDirectory(dir);
+            Files.deleteIfExists(tmp); // the previous version, after a swap
         }
+    }
+
+    /** Swaps {@code tmp} and {@code target} in one step; false where that is not possible (then rename). */
+    private static boolean exchange(Path tmp, Path target) {
+        return LinuxFileCalls.available() && LinuxFileCalls.renameat2(LinuxFileCalls.AT_FDCWD, tmp.toString(),
+                LinuxFileCalls.AT_FDCWD, target.toString(), LinuxFileCalls.RENAME_EXCHANGE) == 0;
     }
 
     public static Manifest read(Path dir) throws IOException {
