@@ -33,6 +33,13 @@
 # (round 1 of 1, 16, 128, then round 2 ...), and medians are compared: one round of 128 moved
 # between 80% and 97% of the single stream's rate within an hour, and the machine's own
 # ceiling drifted from 2.5 to 1.3 GB/s within one run.
+# No file is deleted until the script exits: files are truncated to nothing instead (their
+# data and page cache go, their inodes stay) and every round writes into a directory of its
+# own. On ext4 without a journal (this VM's disk) every inode allocation skips over each
+# inode freed in the last 60-300 s (ialloc.c's "recently deleted" check), so deleting a
+# round's spool (thousands of files) made the next rounds' file and directory creations
+# cost 5-10% of all samples of a 128-upload round, more the more had been deleted; without
+# deletions the file threads of 128 uploads spend what one upload's do.
 # Usage: bench/tcp-bench.sh [SINGLE_STREAM] [MULTI_STREAM] [COUNTS]
 #   SINGLE_STREAM (1 sender): $VMCORED_FIXTURES/bench/big.flat (fixtures/make-bench-stream.sh)
 #   MULTI_STREAM (16/128 senders): $VMCORED_FIXTURES/streams/kdump-zlib-d31.flat (16 MiB: 128 of
@@ -80,12 +87,13 @@ send_all() {
     fi
 }
 
-# the stopped server's last writes (analysis files) may still be landing: retry a few times
-remove_dir() { for _ in 1 2 3 4 5; do rm -rf "$1" 2>/dev/null && return; sleep 0.5; done; rm -rf "$1"; }
+# frees the data of every file under the given paths but not their inodes (see the header)
+drop_files() { find "$@" -type f -size +0 -exec truncate -s 0 {} + 2>/dev/null || true; }
+drop_dumps() { drop_files "$spool"; }
 start_server() {
-    remove_dir "$work/spool"
+    spool=$work/spool.$BASHPID   # a directory per server (run_vmcored runs in a subshell of its own)
     VMCORED_JAVA_OPTS="-Xmx512m" "$here/vmcored" serve --ingest-port $tcp_port --http-port $http_port --ssh-port -1 \
-        --spool "$work/spool" --state "$work/state" --set spool.min-free=1G > "$work/server.log" 2>&1 &
+        --spool "$spool" --state "$work/state" --set spool.min-free=1G > "$work/server.log" 2>&1 &
     server_pid=$!
     for _ in $(seq 100); do curl -sf "http://127.0.0.1:$http_port/healthz" >/dev/null && return; sleep 0.1; done
     echo "vmcored did not start: $(tail -3 "$work/server.log")" >&2; exit 1
@@ -95,7 +103,7 @@ complete_count() {
     curl -sf "http://127.0.0.1:$http_port/metrics" |
         awk '/^vmcored_uploads_finished_total.*outcome="complete"/ { s += $2 } END { print int(s) }'
 }
-settle() { cat "$single" > "$work/settle"; rm -f "$work/settle"; sync; }
+settle() { cat "$single" > "$work/settle"; truncate -s 0 "$work/settle"; sync; }
 server_ticks() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; }   # utime + stime, 1/100 s
 # returns once the server used at most 2% of a core over a second (at most 60 s)
 server_idle() {
@@ -130,7 +138,7 @@ warm_single() {
     for i in $(seq "$WARM_SINGLE"); do
         send_all 1 "$single" "$tcp_port"
         while [ "$(complete_count)" -lt $((done0 + i)) ]; do sleep 0.02; done
-        rm -f "$work"/spool/*/*/vmcore   # 2 GB each: not left to be written back during the timed runs
+        drop_dumps   # 2 GB each: not left to be written back during the timed runs
     done
 }
 warm_multi() {
@@ -140,7 +148,7 @@ warm_multi() {
     for i in $(seq "$WARM_PARALLEL_ROUNDS"); do
         send_all "$WARM_PARALLEL" "$multi" "$tcp_port"
         while [ "$(complete_count)" -lt $((done0 + i * WARM_PARALLEL)) ]; do sleep 0.02; done
-        rm -f "$work"/spool/*/*/vmcore
+        drop_dumps
     done
 }
 
@@ -157,7 +165,7 @@ run_vmcored() {
     # would otherwise still be running on the server's sync thread during the timed run;
     # then wait for the server to go idle: the JIT compiler, the crash analysis of the
     # warm-up dumps and their syncs all finish before the timed run (see the header)
-    rm -f "$work"/spool/*/*/vmcore; sleep 1
+    drop_dumps; sleep 1
     server_idle
     settle
     cat "$stream" > /dev/null
@@ -168,22 +176,23 @@ run_vmcored() {
     while [ "$(complete_count)" -lt $((n + warm)) ]; do sleep 0.02; done
     t1=$(now)
     rm -f "$work/sampling"; wait "$sampler"
-    one=$(ls -t "$work"/spool/*/*/vmcore | sed -n 1p)   # newest: a timed one (sed, not head: head would SIGPIPE ls)
+    one=$(ls -t "$spool"/*/*/vmcore | sed -n 1p)   # newest: a timed one (sed, not head: head would SIGPIPE ls)
     same=$(cmp -s "$one" "${stream%.flat}.dump" && echo yes || echo NO)
     stop_server
-    remove_dir "$work/spool"
+    drop_dumps
     echo "$t0 $t1 $same $(cat "$work/peaks")"
 }
 
 # pipelines N STREAM -> seconds
 run_pipelines() {
     n=$1 stream=$2
-    mkdir -p "$work/mdf"; rm -f "$work/mdf"/*
+    local out=$work/mdf.$BASHPID
+    mkdir -p "$out"
     cat "$stream" > /dev/null
     pids=
     for i in $(seq "$n"); do
         port=$((base_port + i))
-        sh -c "socat -u -b $SOCAT_BLOCK TCP-LISTEN:$port,reuseaddr STDOUT | makedumpfile -R $work/mdf/out.$i >/dev/null 2>&1" &
+        sh -c "socat -u -b $SOCAT_BLOCK TCP-LISTEN:$port,reuseaddr STDOUT | makedumpfile -R $out/out.$i >/dev/null 2>&1" &
         pids="$pids $!"
     done
     for i in $(seq "$n"); do   # wait until every listener is up
@@ -196,18 +205,19 @@ run_pipelines() {
     send_all "$n" "$stream" "$base_port" per-sender
     for p in $pids; do wait "$p"; done
     t1=$(now)
-    same=$(cmp -s "$work/mdf/out.1" "${stream%.flat}.dump" && echo yes || echo NO)
-    rm -f "$work/mdf"/*
+    same=$(cmp -s "$out/out.1" "${stream%.flat}.dump" && echo yes || echo NO)
+    drop_files "$out"
     echo "$t0 $t1 $same"
 }
 
 # the machine's ceiling: N x (socat TCP-LISTEN > file), no rearranging at all
 run_socat_files() {
     n=$1 stream=$2
-    mkdir -p "$work/raw"
+    local out=$work/raw.$BASHPID
+    mkdir -p "$out"
     pids=
     for i in $(seq "$n"); do
-        socat -u -b $SOCAT_BLOCK "TCP-LISTEN:$((base_port + 500 + i)),reuseaddr" "CREATE:$work/raw/out.$i" & pids="$pids $!"
+        socat -u -b $SOCAT_BLOCK "TCP-LISTEN:$((base_port + 500 + i)),reuseaddr" "CREATE:$out/out.$i" & pids="$pids $!"
     done
     for i in $(seq "$n"); do
         while ! ss -ltn "sport = :$((base_port + 500 + i))" | grep -q LISTEN; do sleep 0.02; done
@@ -218,7 +228,7 @@ run_socat_files() {
     send_all "$n" "$stream" "$((base_port + 500))" per-sender
     for p in $pids; do wait "$p"; done
     t1=$(now)
-    rm -rf "$work/raw"
+    drop_files "$out"
     echo "$t0 $t1"
 }
 
