@@ -39,7 +39,10 @@
 # inode freed in the last 60-300 s (ialloc.c's "recently deleted" check), so deleting a
 # round's spool (thousands of files) made the next rounds' file and directory creations
 # cost 5-10% of all samples of a 128-upload round, more the more had been deleted; without
-# deletions the file threads of 128 uploads spend what one upload's do.
+# deletions the file threads of 128 uploads spend what one upload's do. The previous run's
+# clean-up (rm at exit) is such a deletion too: work/ gets ext4's "top directory" flag
+# (chattr +T), so that each round's directory is placed in a block group of its own choosing
+# (Orlov) rather than next to the inodes freed minutes ago.
 # Usage: bench/tcp-bench.sh [SINGLE_STREAM] [MULTI_STREAM] [COUNTS]
 #   SINGLE_STREAM (1 sender): $VMCORED_FIXTURES/bench/big.flat (fixtures/make-bench-stream.sh)
 #   MULTI_STREAM (16/128 senders): $VMCORED_FIXTURES/streams/kdump-zlib-d31.flat (16 MiB: 128 of
@@ -62,6 +65,7 @@ for f in "$single" "$multi"; do
 done
 command -v socat >/dev/null && command -v makedumpfile >/dev/null || { echo "needs socat and makedumpfile" >&2; exit 1; }
 rm -rf "$work"; mkdir -p "$work"
+chattr +T "$work" 2>/dev/null || true   # see the header; not ext4: nothing to do
 "$here/vmcored" --version >/dev/null            # build the jar if stale
 SENDER=${SENDER:-sendfile}
 WARM_PARALLEL=${WARM_PARALLEL:-128}
