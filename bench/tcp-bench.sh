@@ -12,7 +12,7 @@
 #   cold in memory, as sendfile's pages do, not freshly copied by a process on the next
 #   core. Both senders are kept: SENDER=socat reproduces the earlier rows.
 # vmcored is measured as the long-running daemon it is: each round's server first takes
-# WARM_SINGLE (default 5) untimed uploads of SINGLE_STREAM (their files deleted at once),
+# WARM_SINGLE (default 5) untimed uploads of SINGLE_STREAM (their files emptied at once),
 # WARMUP (default 30) of MULTI_STREAM one after the other, then WARM_PARALLEL_ROUNDS (default
 # 3) rounds of WARM_PARALLEL (default 128) at once, so its JIT has compiled the ingest path
 # for every shape it is timed on (three rounds: see the JIT's long tail below). Why five:
@@ -27,7 +27,7 @@
 # after the server went idle, caused about 700, 380, 330, 210 and 210 compilations (a long
 # tail of different methods) and took 1.49, 1.48, 1.35, 1.30 and 1.24 s. Completion is read from its /metrics (vmcored_uploads_finished_total
 # {outcome="complete"}), what a dashboard watches. Every timed run is preceded by an
-# untimed copy of the single stream into a file and its deletion: on this VM a run right
+# untimed copy of the single stream into a file and its truncation: on this VM a run right
 # after another tool's 2 GB file was deleted is 1.5-3x slower (the host takes freed memory
 # back), whichever tool it is. Every sender count runs ROUNDS (default 3) rounds, interleaved
 # (round 1 of 1, 16, 128, then round 2 ...), and medians are compared: one round of 128 moved
@@ -165,7 +165,7 @@ run_vmcored() {
     if [ "$n" = 1 ]; then warm_multi; warm_single; else warm_single; warm_multi; fi
     warm=$((WARM_SINGLE + WARMUP + WARM_PARALLEL * WARM_PARALLEL_ROUNDS))
     while [ "$(complete_count)" -lt "$warm" ]; do sleep 0.02; done
-    # delete the warm-up dumps: their fsync and checksum (2 GB of hashing for 128 of them)
+    # empty the warm-up dumps: their fsync and checksum (2 GB of hashing for 128 of them)
     # would otherwise still be running on the server's sync thread during the timed run;
     # then wait for the server to go idle: the JIT compiler, the crash analysis of the
     # warm-up dumps and their syncs all finish before the timed run (see the header)
