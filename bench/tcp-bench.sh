@@ -93,7 +93,7 @@ send_all() {
 
 # frees the data of every file under the given paths but not their inodes (see the header)
 drop_files() { find "$@" -type f -size +0 -exec truncate -s 0 {} + 2>/dev/null || true; }
-drop_dumps() { drop_files "$spool"; }
+drop_dumps() { drop_files "$spool"/*/*/vmcore; }   # the dump files only: the server may still save manifests
 start_server() {
     spool=$work/spool.$BASHPID   # a directory per server (run_vmcored runs in a subshell of its own)
     VMCORED_JAVA_OPTS="-Xmx512m" "$here/vmcored" serve --ingest-port $tcp_port --http-port $http_port --ssh-port -1 \
@@ -183,7 +183,7 @@ run_vmcored() {
     one=$(ls -t "$spool"/*/*/vmcore | sed -n 1p)   # newest: a timed one (sed, not head: head would SIGPIPE ls)
     same=$(cmp -s "$one" "${stream%.flat}.dump" && echo yes || echo NO)
     stop_server
-    drop_dumps
+    drop_files "$spool"
     echo "$t0 $t1 $same $(cat "$work/peaks")"
 }
 
