@@ -40,9 +40,8 @@
 # round's spool (thousands of files) made the next rounds' file and directory creations
 # cost 5-10% of all samples of a 128-upload round, more the more had been deleted; without
 # deletions the file threads of 128 uploads spend what one upload's do. The previous run's
-# clean-up (rm at exit) is such a deletion too: work/ gets ext4's "top directory" flag
-# (chattr +T), so that each round's directory is placed in a block group of its own choosing
-# (Orlov) rather than next to the inodes freed minutes ago.
+# clean-up (rm at exit) is such a deletion too: a run that starts within five minutes of
+# it waits until they are five minutes old (tcp-cleaned-at beside the work directory).
 # Usage: bench/tcp-bench.sh [SINGLE_STREAM] [MULTI_STREAM] [COUNTS]
 #   SINGLE_STREAM (1 sender): $VMCORED_FIXTURES/bench/big.flat (fixtures/make-bench-stream.sh)
 #   MULTI_STREAM (16/128 senders): $VMCORED_FIXTURES/streams/kdump-zlib-d31.flat (16 MiB: 128 of
@@ -50,6 +49,7 @@
 #     into the page cache; 128 x 57 MiB = 7.4 GB passes the kernel's dirty-page limits and
 #     measures the disk instead)
 #   COUNTS: "1 16 128". Needs about 128 x MULTI_STREAM of free disk under bench/work.
+#   THREADS=1 also prints each timed vmcored window's CPU ticks per server thread group.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 fixtures=${VMCORED_FIXTURES:-$here/fixtures-cache}
@@ -64,8 +64,12 @@ for f in "$single" "$multi"; do
     [ -f "$f" ] || { echo "no stream at $f: run fixtures/make-fixtures.sh and fixtures/make-bench-stream.sh" >&2; exit 1; }
 done
 command -v socat >/dev/null && command -v makedumpfile >/dev/null || { echo "needs socat and makedumpfile" >&2; exit 1; }
+cleaned_at=$(dirname "$work")/tcp-cleaned-at
 rm -rf "$work"; mkdir -p "$work"
-chattr +T "$work" 2>/dev/null || true   # see the header; not ext4: nothing to do
+if [ -f "$cleaned_at" ]; then   # see the header
+    wait_s=$(( $(cat "$cleaned_at") + 300 - $(date +%s) ))
+    [ "$wait_s" -gt 0 ] && { echo "waiting ${wait_s} s: the previous run's files were deleted less than 5 minutes ago" >&2; sleep "$wait_s"; }
+fi
 "$here/vmcored" --version >/dev/null            # build the jar if stale
 SENDER=${SENDER:-sendfile}
 WARM_PARALLEL=${WARM_PARALLEL:-128}
@@ -73,7 +77,7 @@ WARM_PARALLEL_ROUNDS=${WARM_PARALLEL_ROUNDS:-3}
 WARM_SINGLE=${WARM_SINGLE:-5}
 tcp_port=25555 http_port=28080 base_port=30000
 server_pid=
-cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"; }
+cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"; date +%s > "$cleaned_at"; }
 trap cleanup EXIT
 now() { date +%s.%N; }
 
@@ -109,6 +113,12 @@ complete_count() {
 }
 settle() { cat "$single" > "$work/settle"; truncate -s 0 "$work/settle"; sync; }
 server_ticks() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; }   # utime + stime, 1/100 s
+# "thread-group user system" ticks of every server thread group (event loop, file, sync, C2 ...)
+thread_ticks() {
+    for t in /proc/"$server_pid"/task/*; do
+        printf '%s %s\n' "$(tr ' ' _ < "$t/comm" 2>/dev/null)" "$(cut -d')' -f2 "$t/stat" 2>/dev/null | awk '{ print $12, $13 }')"
+    done | awk 'NF == 3 { n = $1; sub(/-[0-9]+$/, "", n); u[n] += $2; s[n] += $3 } END { for (k in u) print k, u[k], s[k] }' | sort
+}
 # returns once the server used at most 2% of a core over a second (at most 60 s)
 server_idle() {
     local last now _
@@ -175,10 +185,15 @@ run_vmcored() {
     cat "$stream" > /dev/null
     touch "$work/sampling"; memory_peaks > "$work/peaks" &
     sampler=$!
+    [ -n "${THREADS:-}" ] && thread_ticks > "$work/ticks0"
     t0=$(now)
     send_all "$n" "$stream" "$tcp_port"
     while [ "$(complete_count)" -lt $((n + warm)) ]; do sleep 0.02; done
     t1=$(now)
+    if [ -n "${THREADS:-}" ]; then   # THREADS=1: the timed window's CPU per server thread group, on stderr
+        thread_ticks | join "$work/ticks0" - | awk -v n="$n" '{ u = $4 - $2; s = $5 - $3; if (u + s > 0) l = l sprintf(" %s %d+%d", $1, u, s) }
+            END { print "  vmcored " n ": user+system ticks:" l }' >&2
+    fi
     rm -f "$work/sampling"; wait "$sampler"
     one=$(ls -t "$spool"/*/*/vmcore | sed -n 1p)   # newest: a timed one (sed, not head: head would SIGPIPE ls)
     same=$(cmp -s "$one" "${stream%.flat}.dump" && echo yes || echo NO)
