@@ -18,8 +18,8 @@ import java.nio.file.StandardOpenOption;
  * <p>Where it can (Linux, a file system with {@code RENAME_EXCHANGE}), the temp file is
  * swapped with the manifest instead of renamed over it, and rewritten in place next time:
  * a dump's manifest is saved about seven times, and a new inode per save (plus the old one
- * freed) made 128 uploads at once spend ~11% of their file threads' time in ext4's inode
- * allocator, which on a file system without a journal skips over every inode freed in the
+ * freed) put ~11% of the CPU samples of 128 uploads at once in ext4's inode allocator,
+ * which on a file system without a journal skips over every inode freed in the
  * last 1-5 minutes, in every allocation. For the same reason the temp file (the previous
  * version, hidden from clients like every dot file) stays in the dump directory: one inode
  * and one block per dump, instead of one more freed inode per dump for later uploads to skip.

@@ -1,6 +1,7 @@
 package io.vmcored.server.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -29,7 +30,7 @@ class ManifestIoTest {
         ManifestIo.write(dir, m, true);
         Manifest back = ManifestIo.read(dir);
         assertEquals(DumpState.COMPLETE, back.state, "durable write");
-        assertEquals(null, back.problem, "durable write");
+        assertNull(back.problem, "durable write");
         try (var files = Files.list(dir)) {
             assertEquals(Set.of(), files.map(p -> p.getFileName().toString())
                     .filter(n -> !n.equals(ManifestIo.FILE_NAME) && !n.startsWith("."))
