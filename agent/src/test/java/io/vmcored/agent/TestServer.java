@@ -3,7 +3,7 @@ package io.vmcored.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vmcored.server.config.ServerConfig;
-import io.vmcored.server.server.VmcoredServer;
+import io.vmcored.server.daemon.VmcoredServer;
 import io.vmcored.server.ssh.SshListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;

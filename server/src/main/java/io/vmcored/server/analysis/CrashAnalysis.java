@@ -9,7 +9,7 @@ import io.vmcored.server.config.CrashSettings;
 import io.vmcored.server.events.BoundedExecutor;
 import io.vmcored.server.events.DumpEvent;
 import io.vmcored.server.events.EventHooks;
-import io.vmcored.server.storage.Manifest;
+import io.vmcored.server.catalog.Manifest;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.vmcored.server.analysis;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.vmcored.server.storage.ManifestIo;
+import io.vmcored.server.catalog.ManifestIo;
 import java.util.List;
 import java.util.Map;
 

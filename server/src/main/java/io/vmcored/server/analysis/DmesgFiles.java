@@ -1,6 +1,6 @@
 package io.vmcored.server.analysis;
 
-import io.vmcored.server.storage.Manifest;
+import io.vmcored.server.catalog.Manifest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -2,7 +2,7 @@ package io.vmcored.server.analysis;
 
 import io.vmcored.protocol.dmesg.PanicSummary;
 import io.vmcored.server.catalog.DumpRecord;
-import io.vmcored.server.storage.Manifest;
+import io.vmcored.server.catalog.Manifest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package io.vmcored.server.analysis;
 
 import io.vmcored.server.catalog.DumpRecord;
 import io.vmcored.server.events.DumpEvent;
-import io.vmcored.server.storage.Manifest;
+import io.vmcored.server.catalog.Manifest;
 import java.time.Instant;
 
 /** Builds hook events from a dump's manifest and, when there is one, its crash report. */

@@ -1,8 +1,6 @@
 package io.vmcored.server.catalog;
 
 import io.vmcored.protocol.flat.DecoderLimits;
-import io.vmcored.server.storage.Manifest;
-import io.vmcored.server.storage.ManifestIo;
 import io.vmcored.server.storage.SpoolLayout;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

@@ -1,11 +1,11 @@
 package io.vmcored.server.catalog;
 
+import io.vmcored.server.storage.Checksums;
+import io.vmcored.server.storage.HeaderFlags;
 import io.vmcored.protocol.flat.DecoderLimits;
 import io.vmcored.protocol.rearrange.ContentKind;
 import io.vmcored.protocol.rearrange.StreamReceiver.Outcome;
-import io.vmcored.server.storage.Manifest;
-import io.vmcored.server.storage.Manifest.FileEntry;
-import io.vmcored.server.storage.ManifestIo;
+import io.vmcored.server.catalog.Manifest.FileEntry;
 import io.vmcored.server.storage.ResumePoint;
 import io.vmcored.server.storage.SpoolLayout;
 import io.vmcored.server.storage.UploadWriter;

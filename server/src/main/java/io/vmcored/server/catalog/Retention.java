@@ -1,7 +1,6 @@
 package io.vmcored.server.catalog;
 
 import io.vmcored.server.config.ServerConfig;
-import io.vmcored.server.storage.Manifest;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;

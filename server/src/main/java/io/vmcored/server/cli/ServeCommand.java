@@ -1,7 +1,7 @@
 package io.vmcored.server.cli;
 
 import io.vmcored.server.config.ServerConfig;
-import io.vmcored.server.server.VmcoredServer;
+import io.vmcored.server.daemon.VmcoredServer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.vmcored.server.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.vmcored.server.storage.ManifestIo;
+import io.vmcored.server.catalog.ManifestIo;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

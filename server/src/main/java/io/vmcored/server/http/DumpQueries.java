@@ -3,7 +3,7 @@ package io.vmcored.server.http;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vmcored.server.catalog.DumpCatalog;
 import io.vmcored.server.catalog.DumpRecord;
-import io.vmcored.server.storage.Manifest;
+import io.vmcored.server.catalog.Manifest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

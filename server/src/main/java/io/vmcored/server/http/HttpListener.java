@@ -3,8 +3,8 @@ package io.vmcored.server.http;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
-import io.vmcored.server.server.NettyListener;
-import io.vmcored.server.server.ServerContext;
+import io.vmcored.server.net.NettyListener;
+import io.vmcored.server.daemon.ServerContext;
 
 /**
  * HTTP API ({@code --http-port}): pipeline [tls] -&gt; idle timeout -&gt; codec -&gt; {@link HttpSession}.

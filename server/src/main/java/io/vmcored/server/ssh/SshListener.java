@@ -1,9 +1,9 @@
 package io.vmcored.server.ssh;
 
 import io.vmcored.server.config.ServerConfig;
-import io.vmcored.server.server.Listener;
-import io.vmcored.server.server.ServerContext;
-import io.vmcored.server.server.VmcoredServer;
+import io.vmcored.server.net.Listener;
+import io.vmcored.server.daemon.ServerContext;
+import io.vmcored.server.daemon.VmcoredServer;
 import io.vmcored.server.ssh.fs.ClientPaths;
 import io.vmcored.server.ssh.fs.SshSpool;
 

@@ -11,18 +11,18 @@ import com.sun.jna.Platform;
  * <p>Loaded on first use; {@link #available()} is false wherever JNA or its native part
  * cannot load (non-Linux, a read-only temp directory): callers then do without.
  */
-final class LinuxFileCalls {
+public final class LinuxFileCalls {
 
     static final int O_WRONLY = 01;
     static final int O_CLOEXEC = 02000000;
     static final int FALLOC_FL_KEEP_SIZE = 1;
-    static final int AT_FDCWD = -100;
-    static final int RENAME_EXCHANGE = 2;
+    public static final int AT_FDCWD = -100;
+    public static final int RENAME_EXCHANGE = 2;
 
     private LinuxFileCalls() {
     }
 
-    static boolean available() {
+    public static boolean available() {
         return Bound.OK;
     }
 
@@ -34,7 +34,7 @@ final class LinuxFileCalls {
 
     static native int close(int fd);
 
-    static native int renameat2(int oldDirFd, String oldPath, int newDirFd, String newPath, int flags);
+    public static native int renameat2(int oldDirFd, String oldPath, int newDirFd, String newPath, int flags);
 
     /** Holder: binding happens when {@link #available()} is first called. */
     private static final class Bound {

@@ -1,6 +1,6 @@
 package io.vmcored.server.tcp;
 
-import io.vmcored.server.catalog.SenderOptions;
+import io.vmcored.server.ingest.SenderOptions;
 import io.vmcored.server.storage.SpoolLayout;
 import java.util.LinkedHashMap;
 import java.util.Locale;

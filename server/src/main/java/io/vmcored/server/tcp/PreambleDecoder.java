@@ -3,7 +3,7 @@ package io.vmcored.server.tcp;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.vmcored.server.server.ServerContext;
+import io.vmcored.server.daemon.ServerContext;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

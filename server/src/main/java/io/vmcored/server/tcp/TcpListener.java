@@ -3,8 +3,8 @@ package io.vmcored.server.tcp;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
-import io.vmcored.server.server.NettyListener;
-import io.vmcored.server.server.ServerContext;
+import io.vmcored.server.net.NettyListener;
+import io.vmcored.server.daemon.ServerContext;
 
 /**
  * Raw TCP ingest ({@code --ingest-port}): pipeline [tls] -&gt; idle timeout -&gt; preamble -&gt; session.

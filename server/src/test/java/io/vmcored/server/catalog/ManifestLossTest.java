@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmcored.protocol.flat.DecoderLimits;
-import io.vmcored.server.storage.Manifest;
-import io.vmcored.server.storage.ManifestIo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -10,7 +10,7 @@ import io.vmcored.server.catalog.DumpRecord;
 import io.vmcored.server.catalog.DumpState;
 import io.vmcored.server.config.ServerConfig;
 import io.vmcored.server.http.PrometheusText;
-import io.vmcored.server.server.TestServer;
+import io.vmcored.server.daemon.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -11,7 +11,7 @@ import io.vmcored.protocol.testsupport.Fixtures;
 import io.vmcored.server.analysis.Waits;
 import io.vmcored.server.catalog.DumpRecord;
 import io.vmcored.server.config.ServerConfig;
-import io.vmcored.server.server.TestServer;
+import io.vmcored.server.daemon.TestServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Map;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vmcored.protocol.testsupport.Fixtures;
 import io.vmcored.server.config.ServerConfig;
-import io.vmcored.server.server.TestServer;
+import io.vmcored.server.daemon.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vmcored.server.http.PrometheusText;
-import io.vmcored.server.server.TestServer;
+import io.vmcored.server.daemon.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;

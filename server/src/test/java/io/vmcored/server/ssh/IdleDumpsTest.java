@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmcored.protocol.testsupport.Fixtures;
 import io.vmcored.server.catalog.DumpState;
-import io.vmcored.server.storage.Manifest;
+import io.vmcored.server.catalog.Manifest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

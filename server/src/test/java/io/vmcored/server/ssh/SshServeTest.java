@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vmcored.server.catalog.DumpState;
 import io.vmcored.server.cli.Main;
 import io.vmcored.server.config.ServerConfig;
-import io.vmcored.server.server.VmcoredServer;
+import io.vmcored.server.daemon.VmcoredServer;
 import io.vmcored.server.ssh.auth.HostKeys;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

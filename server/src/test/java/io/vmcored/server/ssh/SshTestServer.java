@@ -6,7 +6,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.vmcored.protocol.flat.DecoderLimits;
 import io.vmcored.server.catalog.DumpCatalog;
 import io.vmcored.server.catalog.DumpRecord;
-import io.vmcored.server.storage.Manifest;
+import io.vmcored.server.catalog.Manifest;
 import io.vmcored.server.ssh.auth.AuthorizedKey;
 import io.vmcored.server.ssh.auth.AuthorizedKeyStore;
 import io.vmcored.server.ssh.auth.HostKeys;

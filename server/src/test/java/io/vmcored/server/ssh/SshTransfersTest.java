@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmcored.server.catalog.DumpState;
-import io.vmcored.server.storage.Manifest;
+import io.vmcored.server.catalog.Manifest;
 import io.vmcored.protocol.rearrange.IncompleteMarker;
 import io.vmcored.protocol.testsupport.Fixtures;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package io.vmcored.server.ssh.exec;
 
-import io.vmcored.server.server.SerialExecutor;
+import io.vmcored.server.ingest.SerialExecutor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,5 +1,6 @@
 package io.vmcored.server.ssh.fs;
 
+import io.vmcored.server.catalog.ManifestIo;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -25,7 +26,7 @@ public final class ClientPaths {
     public static final int MAX_PATH = 4096;
     public static final int MAX_NAME = 255;
     /** The catalog's manifest in every dump directory: clients may never write it. */
-    static final String RESERVED_MANIFEST = io.vmcored.server.storage.ManifestIo.FILE_NAME;
+    static final String RESERVED_MANIFEST = io.vmcored.server.catalog.ManifestIo.FILE_NAME;
 
     private final List<List<String>> bases;
 

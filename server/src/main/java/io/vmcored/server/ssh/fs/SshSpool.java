@@ -47,7 +47,7 @@ public final class SshSpool {
 
     /** The sweep that ends dumps whose client went quiet for {@code settle}; run it periodically. */
     public Runnable idleSweep(java.time.Duration settle) {
-        return new IdleDumps(catalog(), settle);
+        return new io.vmcored.server.catalog.IdleDumps(catalog(), settle);
     }
 
     DumpCatalog catalog() {

@@ -1,9 +1,5 @@
-package io.vmcored.server.ssh.fs;
+package io.vmcored.server.catalog;
 
-import io.vmcored.server.catalog.DumpCatalog;
-import io.vmcored.server.catalog.DumpRecord;
-import io.vmcored.server.catalog.DumpState;
-import io.vmcored.server.storage.Manifest;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +20,7 @@ public final class IdleDumps implements Runnable {
     private final DumpCatalog catalog;
     private final Duration settle;
 
-    IdleDumps(DumpCatalog catalog, Duration settle) {
+    public IdleDumps(DumpCatalog catalog, Duration settle) {
         this.catalog = catalog;
         this.settle = settle;
     }
@@ -34,12 +30,12 @@ public final class IdleDumps implements Runnable {
         Instant quietSince = Instant.now().minus(settle);
         for (DumpRecord r : catalog.list(r -> r.state() == DumpState.RECEIVING && !r.uploading())) {
             Manifest m = r.snapshot();
-            if (!SshSpool.TRANSPORT.equals(m.transport) || m.updated == null
+            if (Transport.parse(m.transport) != Transport.SSH || m.updated == null
                     || Instant.parse(m.updated).isAfter(quietSince)) {
                 continue;
             }
             List<String> orphans = m.files.keySet().stream()
-                    .filter(n -> n.endsWith(HostArea.INCOMPLETE_SUFFIX)).sorted().toList();
+                    .filter(n -> n.endsWith(ClientNames.INCOMPLETE_SUFFIX)).sorted().toList();
             try {
                 if (orphans.isEmpty()) {
                     r.complete();

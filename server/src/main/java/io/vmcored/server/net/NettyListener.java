@@ -1,5 +1,6 @@
-package io.vmcored.server.server;
+package io.vmcored.server.net;
 
+import io.vmcored.server.daemon.ServerContext;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;

@@ -1,5 +1,6 @@
-package io.vmcored.server.server;
+package io.vmcored.server.net;
 
+import io.vmcored.server.daemon.ServerContext;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 

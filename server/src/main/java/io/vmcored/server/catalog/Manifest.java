@@ -1,8 +1,7 @@
-package io.vmcored.server.storage;
+package io.vmcored.server.catalog;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.vmcored.server.catalog.DumpState;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

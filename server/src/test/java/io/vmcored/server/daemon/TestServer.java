@@ -1,4 +1,4 @@
-package io.vmcored.server.server;
+package io.vmcored.server.daemon;
 
 import io.vmcored.server.config.ServerConfig;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.vmcored.server.server;
+package io.vmcored.server.ingest;
 
 import java.util.concurrent.atomic.AtomicLong;
 

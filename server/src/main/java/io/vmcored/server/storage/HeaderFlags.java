@@ -1,4 +1,4 @@
-package io.vmcored.server.catalog;
+package io.vmcored.server.storage;
 
 import io.vmcored.protocol.rearrange.IncompleteMarker;
 import java.io.IOException;
@@ -10,12 +10,12 @@ import java.nio.file.StandardOpenOption;
  * Sets and clears the "incomplete" flag in a stored dump's header. Clearing is needed when a
  * cut upload (marked incomplete) is resumed: the header at offset 0 is not sent again.
  */
-final class HeaderFlags {
+public final class HeaderFlags {
 
     private HeaderFlags() {
     }
 
-    static String mark(Path file) {
+    public static String mark(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             IncompleteMarker.Result r = IncompleteMarker.mark(ch, ch.size());
             ch.force(false);
@@ -26,7 +26,7 @@ final class HeaderFlags {
     }
 
     /** Undoes what {@code mark} (a {@link IncompleteMarker.Result} name) did. */
-    static void clear(Path file, String mark) throws IOException {
+    public static void clear(Path file, String mark) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             IncompleteMarker.clear(ch, IncompleteMarker.Result.valueOf(mark));
         }

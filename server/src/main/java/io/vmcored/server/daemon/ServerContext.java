@@ -1,5 +1,7 @@
-package io.vmcored.server.server;
+package io.vmcored.server.daemon;
 
+import io.vmcored.server.ingest.IngestBudget;
+import io.vmcored.server.ingest.Admission;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;

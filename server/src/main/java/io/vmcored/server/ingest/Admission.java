@@ -1,4 +1,4 @@
-package io.vmcored.server.server;
+package io.vmcored.server.ingest;
 
 import io.vmcored.server.catalog.DumpCatalog;
 import io.vmcored.server.catalog.DumpState;

@@ -1,4 +1,4 @@
-package io.vmcored.server.catalog;
+package io.vmcored.server.storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -9,12 +9,12 @@ import net.jpountz.xxhash.StreamingXXHash64;
 import net.jpountz.xxhash.XXHashFactory;
 
 /** The stored-file checksum written to manifests: {@code xxh64:<16 hex digits>}, seed 0. */
-final class Checksums {
+public final class Checksums {
 
     private Checksums() {
     }
 
-    static String xxh64(Path file) throws IOException {
+    public static String xxh64(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
              StreamingXXHash64 h = XXHashFactory.fastestInstance().newStreamingHash64(0)) {
             ByteBuffer buf = ByteBuffer.allocate(1 << 20);

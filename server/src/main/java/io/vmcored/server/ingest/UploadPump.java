@@ -1,5 +1,6 @@
-package io.vmcored.server.server;
+package io.vmcored.server.ingest;
 
+import io.vmcored.server.daemon.ServerContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.vmcored.protocol.rearrange.StreamReceiver.Outcome;

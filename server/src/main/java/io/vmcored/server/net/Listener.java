@@ -1,5 +1,6 @@
-package io.vmcored.server.server;
+package io.vmcored.server.net;
 
+import io.vmcored.server.daemon.ServerContext;
 /**
  * A network front end started by {@link VmcoredServer} on the shared event-loop group:
  * TCP ingest, HTTP, and the SSH receiver (added with {@link VmcoredServer#addListener}).

@@ -1,4 +1,4 @@
-package io.vmcored.server.server;
+package io.vmcored.server.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,11 +1,11 @@
-package io.vmcored.server.storage;
+package io.vmcored.server.catalog;
 
+import io.vmcored.server.storage.LinuxFileCalls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.vmcored.server.catalog.DumpState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;

@@ -1,5 +1,8 @@
-package io.vmcored.server.server;
+package io.vmcored.server.daemon;
 
+import io.vmcored.server.net.Listener;
+import io.vmcored.server.ingest.IngestBudget;
+import io.vmcored.server.ingest.Admission;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;

@@ -1,4 +1,4 @@
-package io.vmcored.server.catalog;
+package io.vmcored.server.ingest;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
