@@ -11,6 +11,13 @@ import java.nio.file.Path;
  * Extracts the kernel log (dmesg) from a dump, formatted exactly like
  * {@code makedumpfile --dump-dmesg}: the lockless ring of 5.10+ kernels, or the older
  * printk_log / log_buf formats, chosen by what VMCOREINFO exports.
+ *
+ * <p>The rings are written by the dumped machine and read as untrusted input: indexes,
+ * positions and lengths that no kernel could have left give a partial log and a sentence
+ * in {@link KernelLogResult#problems()}, never an exception, and every loop and buffer is
+ * bounded by the ring's size, never by a length read from it. Exceptions are left for a
+ * log that cannot be located at all: VMCOREINFO lacking the entries, or none of the ring
+ * in the dump ({@link io.vmcored.protocol.memory.MissingMemoryException}).
  */
 public final class KernelLog {
 
@@ -42,6 +49,13 @@ public final class KernelLog {
         if (prb.isPresent()) {
             return new LocklessRingReader(dump.memory(), new RingLayout(dump.vmcoreinfo())).read(prb.getAsLong());
         }
-        return new PrintkLogReader(dump.memory(), dump.vmcoreinfo()).read();
+        if (dump.vmcoreinfo().symbol("log_first_idx").isPresent()) {
+            return new PrintkLogReader(dump.memory(), dump.vmcoreinfo()).read();
+        }
+        if (dump.vmcoreinfo().symbol("log_end").isPresent()) {
+            return new LogBufReader(dump.memory(), dump.vmcoreinfo()).read();
+        }
+        throw new DumpFormatException("VMCOREINFO has neither SYMBOL(prb), SYMBOL(log_first_idx) nor SYMBOL(log_end):"
+                + " the kernel log cannot be located");
     }
 }

@@ -1,15 +1,10 @@
 package io.vmcored.protocol.dmesg;
 
-import io.vmcored.protocol.dump.DumpFormatException;
 import io.vmcored.protocol.memory.KernelMemory;
 import io.vmcored.protocol.memory.MissingMemoryException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
-import java.util.BitSet;
-import java.util.List;
 
 /**
  * Reads the lockless printk ring buffer (Linux 5.10+), the way makedumpfile's
@@ -23,7 +18,10 @@ import java.util.List;
  * records tail_id .. head_id (ids masked to 62 bits); a record is printed if its state is
  * committed (1) or finalized (2) and it has text. A block that wraps starts at data[0].
  * </pre>
- * Layout comes from the VMCOREINFO SIZE/OFFSET entries ({@link RingLayout}).
+ * Layout comes from the VMCOREINFO SIZE/OFFSET entries ({@link RingLayout}). The ring is
+ * written by the dumped machine, so nothing in it is trusted: at most {@code 2^count_bits}
+ * ids are visited, a descriptor whose text block the kernel could not have made
+ * ({@link TextBlock}) is skipped and counted, and the ring areas are read page by page.
  */
 final class LocklessRingReader {
 
@@ -34,11 +32,14 @@ final class LocklessRingReader {
 
     private final KernelMemory mem;
     private final RingLayout l;
-    private final List<String> problems = new ArrayList<>();
-    /** Bytes of the text ring whose pages are not in the dump. */
-    private BitSet dataMissing = new BitSet();
-    private BitSet lastMissing;
+    private final LogText log = new LogText("lockless");
+    private RingArea descs;
+    private RingArea infos;
+    private RingArea data;
+    private int sizeBits;
     private int lostRecords;
+    private int damagedRecords;
+    private String firstDamage;
 
     LocklessRingReader(KernelMemory mem, RingLayout layout) {
         this.mem = mem;
@@ -47,105 +48,99 @@ final class LocklessRingReader {
 
     KernelLogResult read(long prbSymbol) throws IOException {
         long prbAddr = mem.readLong(prbSymbol);
-        ByteBuffer prb = le(mem.read(prbAddr, (int) l.prbSize));
+        ByteBuffer prb = ByteBuffer.wrap(mem.read(prbAddr, (int) l.prbSize)).order(ByteOrder.LITTLE_ENDIAN);
         long ring = l.descRing;
         int countBits = prb.getInt((int) (ring + l.countBits));
-        int sizeBits = prb.getInt((int) (l.textDataRing + l.sizeBits));
+        sizeBits = prb.getInt((int) (l.textDataRing + l.sizeBits));
         if (countBits < 0 || countBits > MAX_COUNT_BITS || sizeBits < 0 || sizeBits > MAX_SIZE_BITS) {
-            throw new DumpFormatException("printk ring has count_bits " + countBits + " / size_bits " + sizeBits
-                    + ", expected <= " + MAX_COUNT_BITS + " / " + MAX_SIZE_BITS + " (damaged memory?)");
+            log.problem("printk ring has count_bits " + countBits + " / size_bits " + sizeBits + ", expected <= "
+                    + MAX_COUNT_BITS + " / " + MAX_SIZE_BITS + " (damaged memory?); no record read");
+            return log.result();
         }
         int count = 1 << countBits;
-        long dataSize = 1L << sizeBits;
-        ByteBuffer descs = le(readPartly(prb.getLong((int) (ring + l.descs)), count * (int) l.descSize, "descriptors"));
-        ByteBuffer infos = le(readPartly(prb.getLong((int) (ring + l.infos)), count * (int) l.infoSize, "infos"));
-        byte[] data = readPartly(prb.getLong((int) (l.textDataRing + l.data)), (int) dataSize, "text data");
-        dataMissing = lastMissing;
+        if (!fits(count * l.descSize, "descriptors") || !fits(count * l.infoSize, "infos")) {
+            return log.result();
+        }
+        descs = area(prb.getLong((int) (ring + l.descs)), count * l.descSize, "descriptors");
+        infos = area(prb.getLong((int) (ring + l.infos)), count * l.infoSize, "infos");
+        data = area(prb.getLong((int) (l.textDataRing + l.data)), 1L << sizeBits, "text data");
         long tail = prb.getLong((int) (ring + l.tailId + l.counter)) & ID_MASK;
         long head = prb.getLong((int) (ring + l.headId + l.counter)) & ID_MASK;
-
-        ByteArrayOutputStream out = new ByteArrayOutputStream(data.length + data.length / 4);
-        int records = 0;
         long steps = (head - tail) & ID_MASK;
         if (steps >= count) {
-            problems.add("printk ring ids tail " + tail + " / head " + head + " span more than the "
+            log.problem("printk ring ids tail " + tail + " / head " + head + " span more than the "
                     + count + " descriptors; reading the last " + count);
             steps = count - 1;
             tail = (head - steps) & ID_MASK;
         }
         // tail..head inclusive, as makedumpfile's loop plus its "dump head record"
         for (long i = 0, id = tail; i <= steps; i++, id = (id + 1) & ID_MASK) {
-            if (record(descs, infos, data, count, dataSize, id, out)) {
-                records++;
+            if (!record(id, count)) {
+                break;
             }
         }
-        if (lostRecords > 0) {
-            problems.add(lostRecords + " records skipped: their text is on pages missing from the dump");
+        if (damagedRecords > 0) {
+            log.problem(damagedRecords + " records skipped: their text block is no valid place in the "
+                    + data.size() + "-byte text ring (first: " + firstDamage + ")");
         }
-        return new KernelLogResult(out.toByteArray(), records, "lockless", List.copyOf(problems));
+        if (lostRecords > 0) {
+            log.problem(lostRecords + " records skipped: their text is on pages missing from the dump");
+        }
+        return log.result();
     }
 
-    private boolean record(ByteBuffer descs, ByteBuffer infos, byte[] data, int count, long dataSize, long id,
-                           ByteArrayOutputStream out) {
-        int slot = (int) Long.remainderUnsigned(id, count);
-        int d = slot * (int) l.descSize;
-        long stateVar = descs.getLong((int) (d + l.stateVar + l.counter));
+    /** Prints record {@code id} if it is readable; false once the log is full. */
+    private boolean record(long id, int count) throws IOException {
+        long slot = id & (count - 1);
+        long d = slot * l.descSize;
+        long stateVar = descs.getLong(d + l.stateVar + l.counter);
         long state = (stateVar >>> 62) & 3;
         if ((stateVar & ID_MASK) != id || (state != 1 && state != 2)) {
-            return false;
+            return true; // reserved, reused or stale: makedumpfile skips these too
         }
-        long begin = Long.remainderUnsigned(descs.getLong((int) (d + l.textBlkLpos + l.lposBegin)), dataSize);
-        long next = Long.remainderUnsigned(descs.getLong((int) (d + l.textBlkLpos + l.lposNext)), dataSize);
-        if (begin == next) {
-            return false; // data-less record
+        long begin = descs.getLong(d + l.textBlkLpos + l.lposBegin);
+        long next = descs.getLong(d + l.textBlkLpos + l.lposNext);
+        TextBlock block = TextBlock.of(begin, next, sizeBits);
+        if (block == null) {
+            if (damagedRecords++ == 0) {
+                firstDamage = "id " + id + ", text_blk_lpos 0x" + Long.toHexString(begin) + "..0x" + Long.toHexString(next);
+            }
+            return true;
         }
-        int inf = slot * (int) l.infoSize;
-        int textLen = Short.toUnsignedInt(infos.getShort((int) (inf + l.textLen)));
-        if (begin > next) {
-            begin = 0; // the block wrapped: its text is at the start of the ring
+        if (block == TextBlock.NONE) {
+            return true; // data-less record
         }
-        begin += 8; // skip the block's id
-        if (next - begin < textLen) {
-            textLen = (int) Math.max(0, next - begin); // truncated message
-        }
-        textLen = (int) Math.max(0, Math.min(textLen, dataSize - begin));
-        int missing = dataMissing.nextSetBit((int) begin);
-        if (missing >= 0 && missing < begin + textLen) {
+        long inf = slot * l.infoSize;
+        int textLen = (int) Math.min(infos.getUnsignedShort(inf + l.textLen), block.length()); // truncated message
+        if (!data.present(block.offset(), textLen)) {
             lostRecords++;
+            return true;
+        }
+        return log.add(infos.getLong(inf + l.tsNsec), data, block.offset(), textLen);
+    }
+
+    /** Whether an area of {@code len} bytes could be real; if not, the problem is noted. */
+    private boolean fits(long len, String what) {
+        if (len > RingArea.MAX_SIZE) {
+            log.problem("printk ring " + what + " would be " + len + " bytes, more than " + RingArea.MAX_SIZE
+                    + " (damaged memory?); no record read");
             return false;
         }
-        long ts = infos.getLong((int) (inf + l.tsNsec));
-        LogLineFormatter.format(ts, data, (int) begin, textLen, out);
         return true;
     }
 
-    /** Reads a ring area; pages missing from the dump read as zeros and are reported. */
-    private byte[] readPartly(long vaddr, int len, String what) throws IOException {
-        byte[] b = new byte[len];
-        int missing = 0;
-        lastMissing = new BitSet();
-        for (int done = 0; done < len; ) {
-            int n = (int) Math.min(len - done, 4096 - Long.remainderUnsigned(vaddr + done, 4096));
-            try {
-                mem.read(vaddr + done, b, done, n);
-            } catch (MissingMemoryException e) {
-                missing += n;
-                lastMissing.set(done, done + n);
-            }
-            done += n;
-        }
-        if (missing == len) {
+    /** A ring area whose pages have been looked at once; {@link MissingMemoryException} when the dump has none. */
+    private RingArea area(long vaddr, long len, String what) throws IOException {
+        RingArea a = new RingArea(mem, vaddr, len, what);
+        long lacking = a.scan();
+        if (lacking == len) {
             throw new MissingMemoryException("printk ring " + what + " (" + len + " bytes at 0x"
                     + Long.toHexString(vaddr) + ") are not in the dump", vaddr);
         }
-        if (missing > 0) {
-            problems.add(missing + " of " + len + " bytes of the printk ring " + what + " are not in the dump;"
+        if (lacking > 0) {
+            log.problem(lacking + " of " + len + " bytes of the printk ring " + what + " are not in the dump;"
                     + " records there are missing or garbled");
         }
-        return b;
-    }
-
-    private static ByteBuffer le(byte[] b) {
-        return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        return a;
     }
 }

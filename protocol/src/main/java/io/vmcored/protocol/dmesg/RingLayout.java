@@ -59,12 +59,20 @@ final class RingLayout {
         if (!missing.isEmpty()) {
             throw new DumpFormatException("VMCOREINFO lacks the printk ring layout entries " + missing);
         }
-        if (descRing + headId + 8 > prbSize || descRing + tailId + 8 > prbSize || textDataRing + data + 8 > prbSize
-                || stateVar + counter + 8 > descSize || textBlkLpos + lposNext + 8 > descSize
-                || tsNsec + 8 > infoSize || textLen + 2 > infoSize) {
+        boolean inside = fits(descRing + countBits, 4, prbSize) && fits(descRing + descs, 8, prbSize)
+                && fits(descRing + infos, 8, prbSize) && fits(descRing + headId + counter, 8, prbSize)
+                && fits(descRing + tailId + counter, 8, prbSize) && fits(textDataRing + sizeBits, 4, prbSize)
+                && fits(textDataRing + data, 8, prbSize) && fits(stateVar + counter, 8, descSize)
+                && fits(textBlkLpos + lposBegin, 8, descSize) && fits(textBlkLpos + lposNext, 8, descSize)
+                && fits(tsNsec, 8, infoSize) && fits(textLen, 2, infoSize);
+        if (!inside) {
             throw new DumpFormatException("VMCOREINFO printk ring offsets do not fit the structure sizes"
                     + " (printk_ringbuffer " + prbSize + ", prb_desc " + descSize + ", printk_info " + infoSize + ")");
         }
+    }
+
+    private static boolean fits(long offset, int width, long size) {
+        return offset + width <= size;
     }
 
     private long size(String type) {
