@@ -16,9 +16,10 @@ import java.util.zip.Deflater;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every page codec makedumpfile can write. Debian's makedumpfile has only zlib and lzo
- * (covered by the real fixtures), so snappy and zstd pages are made here with their
- * reference-compatible compressors.
+ * Every page codec makedumpfile can write, round-tripped through aircompressor's own
+ * compressors. Debian's makedumpfile has only zlib and lzo (covered by the real fixtures);
+ * snappy and zstd pages made by the reference implementations are checked in
+ * {@link ExternalCodecPageTest} and {@link ExternalCodecDumpTest}.
  */
 class PageCodecTest {
 
