@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vmcored.server.config.ServerConfig;
 import io.vmcored.server.daemon.VmcoredServer;
-import io.vmcored.server.ssh.SshListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -43,9 +42,7 @@ final class TestServer implements AutoCloseable {
     }
 
     TestServer start() throws Exception {
-        VmcoredServer s = new VmcoredServer(config);
-        SshListener.extend(s, config);
-        server = s.start();
+        server = new VmcoredServer(config).start();
         return this;
     }
 

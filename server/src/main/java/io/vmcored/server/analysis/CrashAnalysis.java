@@ -5,13 +5,15 @@ import io.vmcored.server.catalog.DumpCatalog;
 import io.vmcored.server.catalog.DumpListener;
 import io.vmcored.server.catalog.DumpRecord;
 import io.vmcored.server.catalog.DumpState;
+import io.vmcored.server.catalog.DumpSummary;
+import io.vmcored.server.catalog.Manifest;
 import io.vmcored.server.config.CrashSettings;
 import io.vmcored.server.events.BoundedExecutor;
 import io.vmcored.server.events.DumpEvent;
 import io.vmcored.server.events.EventHooks;
-import io.vmcored.server.catalog.Manifest;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,7 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class CrashAnalysis implements DumpListener, AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger("vmcored.analysis");
+    private static final Logger LOG = LoggerFactory.getLogger(CrashAnalysis.class);
 
     private final DumpCatalog catalog;
     private final SignatureIndex index = new SignatureIndex();
@@ -50,17 +52,24 @@ public final class CrashAnalysis implements DumpListener, AutoCloseable {
     public static CrashAnalysis start(CrashSettings s, DumpCatalog catalog, MeterRegistry registry) {
         CrashAnalysis a = new CrashAnalysis(s, catalog, registry);
         int analyzed = 0;
-        List<DumpRecord> pending = new java.util.ArrayList<>();
+        List<DumpRecord> pending = new ArrayList<>();
         for (DumpRecord r : catalog.list(r -> true)) {
-            Manifest m = r.snapshot();
-            CrashReport report = CrashReport.fromManifest(m.analysis);
-            if (report != null) {
+            DumpSummary d = r.summary();
+            if (d.analyzed()) {
                 analyzed++;
-                a.index.add(m.id, m.host, seen(m), report);
-            } else if (m.state == DumpState.COMPLETE || m.state == DumpState.INCOMPLETE) {
+                a.index.add(d.id(), d.host(), d.created(), d.signature(), d.kernel(), null);
+            } else if (d.state() == DumpState.COMPLETE || d.state() == DumpState.INCOMPLETE) {
                 pending.add(r);
             }
         }
+        // one report per group, for its headline and frames: not one manifest per dump
+        a.index.samplesMissing().forEach((signature, id) -> catalog.get(id).ifPresent(r -> {
+            try {
+                a.index.sample(signature, id, CrashReport.fromManifest(r.snapshot().analysis));
+            } catch (RuntimeException e) {
+                LOG.warn("signature {}: cannot read the report of dump {} ({})", signature, id, e.getMessage());
+            }
+        }));
         a.metrics.crashes(a.index.groups());
         catalog.listener(a);
         int queued = 0;
@@ -81,8 +90,12 @@ public final class CrashAnalysis implements DumpListener, AutoCloseable {
 
     /** Signature groups of the dumps in the spool, most dumps first. */
     public List<SignatureGroup> signatures() {
-        index.retain(id -> catalog.get(id).isPresent());
         return index.groups();
+    }
+
+    @Override
+    public void deleted(DumpRecord record) {
+        index.forget(record.id());
     }
 
     @Override
@@ -130,8 +143,10 @@ public final class CrashAnalysis implements DumpListener, AutoCloseable {
             LOG.warn("analysis host={} id={}: cannot write the manifest ({})", record.host(), record.id(), e.getMessage());
         }
         Manifest m = record.snapshot();
+        if (catalog.get(record.id()).isEmpty()) {
+            return; // deleted meanwhile
+        }
         boolean fresh = index.add(m.id, m.host, seen(m), report);
-        index.retain(id -> catalog.get(id).isPresent());
         metrics.analyzed(report.outcome(), report.millis());
         metrics.crashes(index.groups());
         LOG.info("analysis host={} id={} outcome={} records={} source={} signature={}{} millis={}{}", m.host, m.id,

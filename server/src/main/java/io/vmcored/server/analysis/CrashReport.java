@@ -3,6 +3,7 @@ package io.vmcored.server.analysis;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.vmcored.server.catalog.ManifestIo;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -42,7 +43,7 @@ public record CrashReport(String outcome, String source, String dmesgFile, Strin
     /** The report of an analysis that could not run at all (a bug, or the dump vanished under it). */
     static CrashReport failed(String problem, long millis) {
         return new CrashReport(FAILED, null, null, null, 0, null, List.of(problem), false, null, null, null, null,
-                null, null, null, null, java.time.Instant.now().toString(), millis);
+                null, null, null, null, Instant.now().toString(), millis);
     }
 
     /** The panic line, else the trigger: the line an operator reads first. */

@@ -1,8 +1,8 @@
 package io.vmcored.server.analysis;
 
 import io.vmcored.server.catalog.DumpRecord;
-import io.vmcored.server.events.DumpEvent;
 import io.vmcored.server.catalog.Manifest;
+import io.vmcored.server.events.DumpEvent;
 import java.time.Instant;
 
 /** Builds hook events from a dump's manifest and, when there is one, its crash report. */

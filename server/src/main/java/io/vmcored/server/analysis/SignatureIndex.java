@@ -8,11 +8,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Predicate;
 
 /**
- * Dumps grouped by crash signature. Rebuilt at start from the manifests' {@code analysis}
- * objects, updated by each analysis; a dump analyzed again (a resumed upload) moves to
+ * Dumps grouped by crash signature. Rebuilt at start from the catalog's summaries (and one
+ * report per group, for its headline), updated by each analysis; a dump analyzed again (a resumed upload) moves to
  * its new group instead of counting twice. Memory: one entry per analyzed dump, like the
  * catalog itself. Thread-safe.
  */
@@ -29,33 +28,56 @@ final class SignatureIndex {
      * signature; true when that signature was never seen before.
      */
     synchronized boolean add(String id, String host, Instant seen, CrashReport r) {
+        return add(id, host, seen, r == null ? null : r.signature(), r == null ? null : r.kernelRelease(), r);
+    }
+
+    /**
+     * Files a dump known by its summary only (at start): {@code sample} may be null, and the
+     * newest dump's report of each group is then given with {@link #sample} before the groups are listed.
+     */
+    synchronized boolean add(String id, String host, Instant seen, String signature, String kernel, CrashReport sample) {
         remove(id);
-        if (r == null || r.signature() == null) {
+        if (signature == null) {
             return false;
         }
-        Group g = groups.get(r.signature());
+        Group g = groups.get(signature);
         boolean fresh = g == null;
         if (fresh) {
-            g = new Group(r.signature());
-            groups.put(r.signature(), g);
+            g = new Group(signature);
+            groups.put(signature, g);
         }
-        g.dumps.put(id, new Entry(host, seen, r.kernelRelease()));
-        if (g.sample == null || !seen.isBefore(g.sampleSeen)) {
-            g.sample = r;
+        g.dumps.put(id, new Entry(host, seen, kernel));
+        if (g.sampleId == null || !seen.isBefore(g.sampleSeen)) {
+            g.sample = sample;
             g.sampleSeen = seen;
             g.sampleId = id;
         }
-        byDump.put(id, r.signature());
+        byDump.put(id, signature);
         return fresh;
     }
 
-    /** Forgets dumps that no longer exist (retention deleted them). */
-    synchronized void retain(Predicate<String> exists) {
-        for (String id : List.copyOf(byDump.keySet())) {
-            if (!exists.test(id)) {
-                remove(id);
+    /** The groups whose newest dump's report is not loaded yet: signature -> that dump's id. */
+    synchronized Map<String, String> samplesMissing() {
+        Map<String, String> out = new HashMap<>();
+        for (Group g : groups.values()) {
+            if (g.sample == null) {
+                out.put(g.signature, g.sampleId);
             }
         }
+        return out;
+    }
+
+    /** Gives group {@code signature} the report of its newest dump {@code id} (if that is still its newest). */
+    synchronized void sample(String signature, String id, CrashReport r) {
+        Group g = groups.get(signature);
+        if (g != null && id.equals(g.sampleId) && r != null) {
+            g.sample = r;
+        }
+    }
+
+    /** Forgets a deleted dump. */
+    synchronized void forget(String id) {
+        remove(id);
     }
 
     /** Dumps in the group of {@code signature}, 0 if none. */
@@ -72,7 +94,9 @@ final class SignatureIndex {
     synchronized List<SignatureGroup> groups() {
         List<SignatureGroup> out = new ArrayList<>();
         for (Group g : groups.values()) {
-            out.add(g.view());
+            if (g.sample != null) {
+                out.add(g.view());
+            }
         }
         out.sort(Comparator.comparingInt(SignatureGroup::count).reversed()
                 .thenComparing(SignatureGroup::lastSeen, Comparator.reverseOrder())

@@ -1,21 +1,20 @@
 package io.vmcored.server.catalog;
 
-import io.vmcored.server.storage.Checksums;
-import io.vmcored.server.storage.HeaderFlags;
-import io.vmcored.protocol.flat.DecoderLimits;
 import io.vmcored.protocol.rearrange.ContentKind;
 import io.vmcored.protocol.rearrange.StreamReceiver.Outcome;
+import io.vmcored.server.catalog.DumpRules.Ending;
 import io.vmcored.server.catalog.Manifest.FileEntry;
+import io.vmcored.server.storage.HeaderFlags;
 import io.vmcored.server.storage.ResumePoint;
 import io.vmcored.server.storage.SpoolLayout;
+import io.vmcored.server.storage.StoredExtent;
 import io.vmcored.server.storage.UploadWriter;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -23,64 +22,86 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One dump directory and its manifest. Every change is written to {@code manifest.json}
- * at once (atomically), so the directory always tells the truth after a crash. Methods
- * that touch the disk block: call them off the event loop. Thread-safe.
+ * One dump directory and its manifest. Every change is written to {@code manifest.json} at
+ * once (atomically), so the directory tells the truth after a crash. The rules of when a dump
+ * is complete are {@link DumpRules}; one upload per file is {@link FileClaims}; forcing files
+ * to disk before the manifest claims them is {@link Durability}.
+ *
+ * <p>A finished dump keeps only its summary fields in memory ("cold"): its manifest is read
+ * from disk when asked for, so that a catalog of a fleet's years of dumps fits in memory.
+ * Methods that touch the disk block: call them off the event loop. Thread-safe.
  */
 public final class DumpRecord {
 
-    private static final Logger LOG = LoggerFactory.getLogger("vmcored.dumps");
+    private static final Logger LOG = LoggerFactory.getLogger(DumpRecord.class);
 
-    private final DumpCatalog catalog;
+    private final SpoolCatalog catalog;
     private final Path dir;
-    private final Manifest m;
-    private int activeUploads;
-    /** Complete files whose fsync has not finished yet (see {@link #persist}). */
-    private int unsynced;
-    private final java.util.Set<String> opening = new java.util.HashSet<>();
-    private final Map<String, FileUpload> active = new java.util.HashMap<>();
+    private final String id;
+    private final String host;
+    /** Null while cold (finished, nothing running); loaded again when changed. */
+    private Manifest m;
+    private volatile DumpSummary summary;
+    private final FileClaims claims = new FileClaims();
+    private final Durability durability = new Durability(this);
     /** True from the first upload until the dump ends: the "started" event fires once per receiving period. */
     private boolean announced;
+    private boolean deleted;
 
-    DumpRecord(DumpCatalog catalog, Path dir, Manifest manifest) {
+    DumpRecord(SpoolCatalog catalog, Path dir, Manifest manifest) {
         this.catalog = catalog;
         this.dir = dir;
+        this.id = manifest.id;
+        this.host = manifest.host;
         this.m = manifest;
+        this.summary = DumpSummary.of(manifest);
     }
 
     public String id() {
-        return m.id;
+        return id;
     }
 
     public String host() {
-        return m.host;
+        return host;
     }
 
     public Path directory() {
         return dir;
     }
 
-    public synchronized DumpState state() {
-        return m.state;
+    public DumpState state() {
+        return summary.state();
     }
 
-    public synchronized String clientId() {
-        return m.clientId;
+    public String clientId() {
+        return summary.clientId();
     }
 
-    /** A copy of the manifest, safe to serialize or inspect. */
+    /** What listings and filters need, immutable: never a copy of the manifest. */
+    public DumpSummary summary() {
+        return summary;
+    }
+
+    /** A copy of the manifest, safe to serialize or inspect (read from disk when the record is cold). */
     public synchronized Manifest snapshot() {
+        if (m == null) {
+            try {
+                return ManifestIo.read(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("dump " + id + ": manifest unreadable (" + e.getMessage() + ")", e);
+            }
+        }
         return ManifestIo.json().convertValue(m, Manifest.class);
     }
 
-    /** True while an upload into one of this dump's files is running. */
+    /** True while an upload into one of this dump's files is opening or running. */
     public synchronized boolean uploading() {
-        return activeUploads > 0;
+        return claims.any();
     }
 
     /** True while a file of this dump is being written: retention never deletes it. */
     public synchronized boolean inFlight() {
-        return activeUploads > 0 || m.state == DumpState.RECEIVING;
+        return claims.any() || summary.state() == DumpState.RECEIVING;
     }
 
     /** The path of a client-chosen file name inside this dump's directory (checked: no '/', no dot files). */
@@ -89,11 +110,11 @@ public final class DumpRecord {
     }
 
     /** Starts a new upload of {@code name} (truncating an earlier one of that name). */
-    public FileUpload upload(String name, String transport) throws IOException {
+    public FileUpload upload(String name, Transport transport) throws IOException {
         Path file = fileFor(name);
         claim(name);
         try {
-            UploadWriter w = UploadWriter.create(file, limits(), catalog.reservable());
+            UploadWriter w = UploadWriter.create(file, catalog.limits(), catalog.reservable());
             begin(name, transport, false);
             return opened(name, new FileUpload(this, name, transport, w, catalog.observer()));
         } catch (IOException | RuntimeException e) {
@@ -102,123 +123,145 @@ public final class DumpRecord {
         }
     }
 
-    /**
-     * One upload per file at a time. A second one stops the first (its transport's
-     * {@link FileUpload#onStop} hook, e.g. closing a connection whose link died silently)
-     * and is refused with {@link UploadBusyException}: the sender retries and resumes.
-     */
-    private synchronized void claim(String name) throws UploadBusyException {
-        if (opening.contains(name) || active.containsKey(name)) {
-            FileUpload earlier = active.get(name);
-            if (earlier != null) {
-                earlier.stop();
-            }
-            throw new UploadBusyException("file " + name + " of dump " + id() + " is still being received by an"
-                    + " earlier connection; it is being stopped, retry in a few seconds");
-        }
-        opening.add(name);
-    }
-
-    private synchronized void unclaim(String name) {
-        opening.remove(name);
-    }
-
-    private synchronized FileUpload opened(String name, FileUpload up) {
-        opening.remove(name);
-        active.put(name, up);
-        return up;
-    }
-
-    /** Where {@code name} can be resumed, or null if it cannot (nothing committed, finished, unknown). */
-    public synchronized ResumePoint resumePoint(String name) {
-        FileEntry e = m.files.get(name);
-        if (e == null || e.resumeFrom == null || e.resumeHash == null || e.state == DumpState.COMPLETE
-                || e.contentKind == null) {
-            return null;
-        }
-        ResumePoint p = new ResumePoint(e.committedBytes, e.resumeFrom, ResumePoint.parseHash(e.resumeHash));
-        return UploadWriter.canResume(ContentKind.valueOf(e.contentKind), p) ? p : null;
-    }
-
     /** Continues {@code name} at its {@link #resumePoint}; the sender starts at {@code point.from()}. */
-    public FileUpload resume(String name, String transport) throws IOException {
+    public FileUpload resume(String name, Transport transport) throws IOException {
         claim(name);
         try {
-            return resumeClaimed(name, transport);
+            ResumePoint p;
+            ContentKind kind;
+            String mark;
+            synchronized (this) {
+                p = resumePoint(name);
+                if (p == null) {
+                    throw new IllegalStateException("file " + name + " of dump " + id + " has no resumable committed part");
+                }
+                FileEntry e = manifest().files.get(name);
+                kind = ContentKind.valueOf(e.contentKind);
+                mark = e.incompleteMark;
+                String lost = new StoredExtent(e.resumeExtent, ResumePoint.parseHash(e.resumeExtentHash))
+                        .mismatch(fileFor(name));
+                if (lost != null) {
+                    forgetResumePoint(name, e, lost);
+                    throw new IOException("cannot resume " + name + " of dump " + id + ": " + lost
+                            + "; ask again for the offset (now 0)");
+                }
+                manifest().resumes++;
+            }
+            UploadWriter w = UploadWriter.resume(fileFor(name), kind, p, catalog.limits(), catalog.reservable());
+            if (mark != null) {
+                HeaderFlags.clear(fileFor(name), mark);
+            }
+            begin(name, transport, true);
+            return opened(name, new FileUpload(this, name, transport, w, catalog.observer()));
         } catch (IOException | RuntimeException e) {
             unclaim(name);
             throw e;
         }
     }
 
-    private FileUpload resumeClaimed(String name, String transport) throws IOException {
-        ResumePoint p = resumePoint(name);
-        if (p == null) {
-            throw new IllegalStateException("file " + name + " of dump " + id() + " has no resumable committed part");
+    /**
+     * Where {@code name} can be resumed, or null if it cannot (nothing committed, finished,
+     * unknown, or no verifiable record of what the stored file held).
+     */
+    public synchronized ResumePoint resumePoint(String name) {
+        FileEntry e = manifest().files.get(name);
+        if (e == null || e.resumeFrom == null || e.resumeHash == null || e.state == DumpState.COMPLETE
+                || e.contentKind == null || e.resumeExtent == null || e.resumeExtentHash == null) {
+            return null;
         }
-        ContentKind kind;
-        synchronized (this) {
-            kind = ContentKind.valueOf(m.files.get(name).contentKind);
-            m.resumes++;
-        }
-        String mark;
-        synchronized (this) {
-            mark = m.files.get(name).incompleteMark;
-        }
-        UploadWriter w = UploadWriter.resume(fileFor(name), kind, p, limits(), catalog.reservable());
-        if (mark != null) {
-            HeaderFlags.clear(fileFor(name), mark);
-        }
-        begin(name, transport, true);
-        return opened(name, new FileUpload(this, name, transport, w, catalog.observer()));
+        ResumePoint p = new ResumePoint(e.committedBytes, e.resumeFrom, ResumePoint.parseHash(e.resumeHash));
+        return UploadWriter.canResume(ContentKind.valueOf(e.contentKind), p) ? p : null;
+    }
+
+    /** The state of file {@code name}, or null if the dump has no such file. */
+    public synchronized DumpState fileState(String name) {
+        FileEntry e = manifest().files.get(name);
+        return e == null ? null : e.state;
     }
 
     /** Names the main dump file (the one whose outcome decides the dump's state). */
     public synchronized void setDumpFile(String name) throws IOException {
-        m.dumpFile = SpoolLayout.checkName("file name", name);
+        manifest().dumpFile = SpoolLayout.checkName("file name", name);
         save();
     }
 
     /** Follows a client's rename (SSH {@code mv vmcore-incomplete vmcore.flat}); the manifest keeps the entry. */
     public synchronized void renameFile(String from, String to) throws IOException {
         Files.move(fileFor(from), fileFor(to), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        FileEntry e = m.files.remove(from);
+        Manifest mf = manifest();
+        FileEntry e = mf.files.remove(from);
         if (e != null) {
-            m.files.put(to, e);
+            mf.files.put(to, e);
         }
-        if (from.equals(m.dumpFile)) {
-            m.dumpFile = to;
+        if (from.equals(mf.dumpFile)) {
+            mf.dumpFile = to;
         }
+        claims.renamed(from, to);
         save();
     }
 
-    /** Ends the dump: complete if its dump file arrived whole, otherwise incomplete (with that file's problem). */
+    /** The sender sent everything it will send: complete if its dump file arrived whole, else incomplete. */
     public synchronized DumpState complete() throws IOException {
-        if (m.state.finished() && activeUploads == 0) {
-            return m.state; // already ended (e.g. by its last file, then the sender's END): announce it once
+        if (state().finished() && !claims.any()) {
+            return state(); // already ended (e.g. by its last file, then the sender's END): announce it once
         }
-        FileEntry main = m.dumpFile == null ? null : m.files.get(m.dumpFile);
-        if (main != null && main.state == DumpState.COMPLETE) {
-            return finish(DumpState.COMPLETE, null);
-        }
-        boolean dmesgOnly = m.steer != null && "dmesg".equals(m.steer.get("mode"));
-        if (main == null && dmesgOnly && m.files.values().stream().anyMatch(f -> f.state == DumpState.COMPLETE)) {
-            return finish(DumpState.COMPLETE, null);
-        }
-        String why = main == null ? "no dump file was received" : main.problem;
-        return finish(DumpState.INCOMPLETE, why == null ? "dump file incomplete" : why);
+        Ending end = DumpRules.atEnd(manifest());
+        return finish(end.state(), end.problem());
+    }
+
+    /** After one file ended (TCP, HTTP): the dump's state if that ended it, else the current state. */
+    public synchronized DumpState fileDone(String name) throws IOException {
+        return DumpRules.fileEndsDump(manifest(), name) ? complete() : state();
     }
 
     /**
-     * After one file ended: the dump's state if it is over (its main file, or any file of a
-     * dump the server steered to kernel-log-only), else the current state (more files to come).
+     * A file written by name (SSH) ended: {@code eof} when the client closed it, false when
+     * the connection broke. A flattened {@code X.flat} is stored as {@code X}; a dump's
+     * file that arrived under its final name ends the dump; an {@code *-incomplete} one
+     * waits for the client's rename ({@link #namedFileRenamed}) or the settle time.
      */
-    public synchronized DumpState fileDone(String name) throws IOException {
-        boolean dmesgOnly = m.steer != null && "dmesg".equals(m.steer.get("mode"));
-        if (name.equals(m.dumpFile) || (dmesgOnly && m.dumpFile == null)) {
-            return complete();
+    public synchronized void namedFileEnded(String name, Outcome outcome, boolean eof) throws IOException {
+        if (!eof) {
+            fail(outcome.problem() == null ? "connection lost" : outcome.problem());
+            return;
         }
-        return m.state;
+        if (ClientNames.awaitsRename(name)) {
+            return;
+        }
+        String stored = ClientNames.storedName(name, outcome.kind());
+        if (!stored.equals(name)) {
+            renameFile(name, stored);
+        }
+        if (ClientNames.isDump(outcome.kind())) {
+            setDumpFile(stored);
+        }
+        if (DumpRules.namedFileEndsDump(manifest(), stored)) {
+            complete();
+        }
+    }
+
+    /** The client renamed {@code from} to {@code to} (already applied with {@link #renameFile}). */
+    public synchronized void namedFileRenamed(String from, String to) throws IOException {
+        if (!ClientNames.completesByRename(from, to)) {
+            return;
+        }
+        FileEntry e = manifest().files.get(to);
+        if (e != null && e.contentKind != null && ClientNames.isDump(ContentKind.valueOf(e.contentKind))) {
+            setDumpFile(to);
+        }
+        if (DumpRules.namedFileEndsDump(manifest(), to)) {
+            complete();
+        }
+    }
+
+    /** Ends a dump whose client went quiet for {@code settle} (see {@link DumpRules#whenQuiet}); false if not due. */
+    synchronized boolean endIfQuiet(Instant now, Duration settle) throws IOException {
+        if (claims.any() || state() != DumpState.RECEIVING || !DumpRules.quietFor(manifest(), now, settle)) {
+            return false;
+        }
+        Ending end = DumpRules.whenQuiet(manifest(), settle);
+        finish(end.state(), end.problem());
+        return true;
     }
 
     /** Ends the dump as incomplete: what arrived stays. */
@@ -231,9 +274,18 @@ public final class DumpRecord {
         return finish(DumpState.REJECTED, reason);
     }
 
-    /** Restart recovery: a dump that was receiving when the server died; its files stay resumable. */
+    /** Records a change to the manifest (steering, sender options, analysis). */
+    public synchronized void update(Consumer<Manifest> change) throws IOException {
+        change.accept(manifest());
+        save();
+    }
+
+    /**
+     * Restart recovery of a dump that was receiving when the server died: its files end
+     * incomplete and stay resumable where what the disk holds still matches their resume points.
+     */
     synchronized void recover() throws IOException {
-        for (Map.Entry<String, FileEntry> f : m.files.entrySet()) {
+        for (Map.Entry<String, FileEntry> f : manifest().files.entrySet()) {
             FileEntry e = f.getValue();
             boolean lostSync = e.state == DumpState.COMPLETE && e.synced == null;
             if (e.state == DumpState.RECEIVING || lostSync) {
@@ -246,27 +298,67 @@ public final class DumpRecord {
                 }
             }
         }
+        verifyResumePoints();
         finish(DumpState.INCOMPLETE, "server stopped while the dump was being received");
     }
 
-    /** Records the sender steering (issue 5) in the manifest. */
-    public synchronized void update(Consumer<Manifest> change) throws IOException {
-        change.accept(m);
+    /** Forgets resume points whose stored file no longer holds what they were recorded with. */
+    synchronized void verifyResumePoints() throws IOException {
+        boolean changed = false;
+        for (Map.Entry<String, FileEntry> f : manifest().files.entrySet()) {
+            FileEntry e = f.getValue();
+            if (e.resumeFrom == null || e.state == DumpState.COMPLETE) {
+                continue;
+            }
+            String lost = e.resumeExtent == null || e.resumeExtentHash == null
+                    ? "no record of what the stored file held at its resume point"
+                    : new StoredExtent(e.resumeExtent, ResumePoint.parseHash(e.resumeExtentHash)).mismatch(fileFor(f.getKey()));
+            if (lost != null) {
+                forgetResumePoint(f.getKey(), e, lost);
+                changed = true;
+            }
+        }
+        if (changed) {
+            save();
+        }
+    }
+
+    private void forgetResumePoint(String name, FileEntry e, String why) {
+        LOG.warn("dump host={} id={} file={}: resume point at {} dropped: {}; the sender starts again from 0",
+                host, id, name, e.resumeFrom, why);
+        e.resumeFrom = null;
+        e.resumeHash = null;
+        e.resumeExtent = null;
+        e.resumeExtentHash = null;
+        e.committedBytes = 0;
+        e.problem = (e.problem == null ? "" : e.problem + "; ") + why + ": resuming from 0";
+    }
+
+    /** Marks the record deleted unless it is in flight; a deleted record takes no new upload. */
+    synchronized boolean markDeleted() {
+        if (inFlight()) {
+            return false;
+        }
+        deleted = true;
+        return true;
+    }
+
+    /** A resume point whose data below it is on disk ({@link Durability}); ignored once the upload ended. */
+    synchronized void checkpoint(String name, ResumePoint p, StoredExtent x, String kind, long streamBytes)
+            throws IOException {
+        FileEntry e = manifest().files.get(name);
+        if (e == null || e.state != DumpState.RECEIVING || (e.resumeFrom != null && e.committedBytes >= p.committed())) {
+            return;
+        }
+        e.contentKind = kind;
+        e.streamBytes = Math.max(e.streamBytes, streamBytes);
+        setResume(e, p, x);
         save();
     }
 
-    synchronized void checkpoint(String name, UploadWriter w) throws IOException {
-        FileEntry e = entry(name);
-        e.contentKind = w.kind() == null ? null : w.kind().name();
-        e.streamBytes = w.streamBytes();
-        e.committedBytes = w.committed();
-        setResume(e, w.resumePoint());
-        save();
-    }
-
-    synchronized DumpState fileEnded(String name, Outcome o, ResumePoint p, long millis) throws IOException {
-        activeUploads--;
-        active.remove(name);
+    synchronized DumpState fileEnded(String name, Outcome o, ResumePoint p, StoredExtent x, long millis)
+            throws IOException {
+        claims.ended(name);
         FileEntry e = entry(name);
         e.contentKind = o.kind() == null ? e.contentKind : o.kind().name();
         e.state = o.complete() ? DumpState.COMPLETE : DumpState.INCOMPLETE;
@@ -277,63 +369,28 @@ public final class DumpRecord {
         e.incompleteMark = o.marked() == null ? null : o.marked().name();
         e.finished = Instant.now().toString();
         e.transferMillis += millis;
-        setResume(e, o.complete() ? null : p);
-        if (o.complete() && name.equals(m.dumpFile)) {
-            m.inspect = DumpInspector.inspect(fileFor(name));
+        if (o.complete()) {
+            setResume(e, null, null);
+        } else if (p != null && x != null) {
+            setResume(e, p, x);
+        }
+        if (o.complete() && name.equals(manifest().dumpFile)) {
+            manifest().inspect = HeaderFacts.of(fileFor(name));
         }
         if (o.complete()) {
-            unsynced++;
+            durability.completed(e);
         }
         save();
-        if (o.complete()) {
-            // forcing the file to disk and re-reading it for the checksum take as long as the
-            // upload did: the sender is answered now, the manifest becomes durable after both
-            catalog.background(() -> persist(e));
-        }
         return e.state;
     }
 
-    /**
-     * Forces a complete file to disk, then stores its checksum; the manifest is saved durably
-     * once no file waits any more. The entry is looked up by identity each time, because a
-     * client may rename the file meanwhile (RHEL's {@code mv vmcore-incomplete vmcore.flat}).
-     */
-    private void persist(FileEntry e) {
-        String synced = null;
-        String sum = null;
-        for (int attempt = 0; attempt < 3 && synced == null; attempt++) {
-            String name = nameOf(e);
-            if (name == null) {
-                break; // the entry is gone (deleted by retention)
-            }
-            try (FileChannel ch = FileChannel.open(fileFor(name), StandardOpenOption.READ)) {
-                ch.force(false);
-                synced = Instant.now().toString();
-                sum = Checksums.xxh64(fileFor(name));
-            } catch (NoSuchFileException renamedMeanwhile) {
-                // look the entry up again under its new name
-            } catch (IOException ex) {
-                LOG.warn("dump {} file {}: {} failed: {}", m.id, name, synced == null ? "forcing to disk" : "checksum",
-                        ex.getMessage());
-                break;
-            }
-        }
-        synchronized (this) {
-            unsynced--;
-            if (e.state == DumpState.COMPLETE) {
-                e.synced = synced;
-                e.checksum = sum;
-            }
-            try {
-                save();
-            } catch (IOException ex) {
-                LOG.warn("dump {}: saving the manifest failed: {}", m.id, ex.getMessage());
-            }
-        }
+    /** The catalog's lock for this dump: durability's follow-up work saves under it. */
+    synchronized void saveAfterSync() throws IOException {
+        save();
     }
 
-    private synchronized String nameOf(FileEntry e) {
-        for (Map.Entry<String, FileEntry> f : m.files.entrySet()) {
+    synchronized String nameOf(FileEntry e) {
+        for (Map.Entry<String, FileEntry> f : manifest().files.entrySet()) {
             if (f.getValue() == e) {
                 return f.getKey();
             }
@@ -341,15 +398,39 @@ public final class DumpRecord {
         return null;
     }
 
-    private void begin(String name, String transport, boolean resumed) throws IOException {
+    SpoolCatalog catalog() {
+        return catalog;
+    }
+
+    Durability durability() {
+        return durability;
+    }
+
+    private synchronized void claim(String name) throws IOException {
+        if (deleted) {
+            throw new IOException("dump " + id + " was deleted");
+        }
+        claims.claim(name, id);
+    }
+
+    private synchronized void unclaim(String name) {
+        claims.unclaim(name);
+        coolDown();
+    }
+
+    private synchronized FileUpload opened(String name, FileUpload up) {
+        return claims.opened(name, up);
+    }
+
+    private void begin(String name, Transport transport, boolean resumed) throws IOException {
         synchronized (this) {
-            activeUploads++;
+            Manifest mf = manifest();
             FileEntry e = entry(name);
             e.state = DumpState.RECEIVING;
             e.started = e.started == null ? Instant.now().toString() : e.started;
-            m.state = DumpState.RECEIVING;
-            m.problem = null;
-            m.finished = null;
+            mf.state = DumpState.RECEIVING;
+            mf.problem = null;
+            mf.finished = null;
             save();
             if (!announced) {
                 announced = true;
@@ -360,25 +441,28 @@ public final class DumpRecord {
     }
 
     private DumpState finish(DumpState state, String problem) throws IOException {
-        m.state = state;
-        m.problem = problem;
-        m.finished = Instant.now().toString();
+        Manifest mf = manifest();
+        mf.state = state;
+        mf.problem = problem;
+        mf.finished = Instant.now().toString();
         save();
-        long size = m.files.values().stream().mapToLong(f -> f.fileSize).sum();
-        LOG.info("dump {} host={} id={} transport={} outcome={} size={}{}", m.dumpFile == null ? "-" : m.dumpFile,
-                m.host, m.id, m.transport, state.wire(), size, problem == null ? "" : " problem=\"" + problem + "\"");
+        long size = mf.files.values().stream().mapToLong(f -> f.fileSize).sum();
+        LOG.info("dump {} host={} id={} transport={} outcome={} size={}{}", mf.dumpFile == null ? "-" : mf.dumpFile,
+                host, id, mf.transport, state.wire(), size, problem == null ? "" : " problem=\"" + problem + "\"");
         announced = false;
         catalog.listener().finished(this, state);
         return state;
     }
 
     private FileEntry entry(String name) {
-        return m.files.computeIfAbsent(SpoolLayout.checkName("file name", name), n -> new FileEntry());
+        return manifest().files.computeIfAbsent(SpoolLayout.checkName("file name", name), n -> new FileEntry());
     }
 
-    private static void setResume(FileEntry e, ResumePoint p) {
+    private static void setResume(FileEntry e, ResumePoint p, StoredExtent x) {
         e.resumeFrom = p == null ? null : p.from();
         e.resumeHash = p == null ? null : p.hashHex();
+        e.resumeExtent = x == null ? null : x.length();
+        e.resumeExtentHash = x == null ? null : x.hashHex();
         if (p != null) {
             e.committedBytes = p.committed();
         }
@@ -392,14 +476,38 @@ public final class DumpRecord {
         }
     }
 
-    private DecoderLimits limits() {
-        return catalog.limits();
+    /** The manifest, loaded from disk if the record is cold. Caller holds the lock. */
+    private Manifest manifest() {
+        if (m == null) {
+            try {
+                m = ManifestIo.read(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("dump " + id + ": manifest unreadable (" + e.getMessage() + ")", e);
+            }
+        }
+        return m;
+    }
+
+    /** After loading at start: keeps only the summary unless something still runs. */
+    synchronized void cool() {
+        coolDown();
+    }
+
+    /** Drops the manifest from memory once nothing runs and nothing waits for the disk. */
+    private void coolDown() {
+        if (m != null && m.state.finished() && !claims.any() && !durability.pending()) {
+            m = null;
+        }
     }
 
     private void save() throws IOException {
-        m.updated = Instant.now().toString();
+        Manifest mf = manifest();
+        mf.updated = Instant.now().toString();
         // durable only once no complete file still waits for its own fsync: a durable manifest
         // must never claim data the disk may not have
-        ManifestIo.write(dir, m, m.state.finished() && unsynced == 0);
+        ManifestIo.write(dir, mf, mf.state.finished() && !durability.pending());
+        summary = DumpSummary.of(mf);
+        catalog.saved(this);
+        coolDown();
     }
 }

@@ -2,6 +2,7 @@ package io.vmcored.server.catalog;
 
 import io.vmcored.protocol.rearrange.StreamReceiver.Outcome;
 import io.vmcored.server.storage.ResumePoint;
+import io.vmcored.server.storage.StoredExtent;
 import io.vmcored.server.storage.UploadWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -19,7 +20,7 @@ public final class FileUpload {
 
     private final DumpRecord record;
     private final String name;
-    private final String transport;
+    private final Transport transport;
     private final UploadWriter writer;
     private final UploadObserver observer;
     private final long startNanos = System.nanoTime();
@@ -27,7 +28,7 @@ public final class FileUpload {
     private boolean ended;
     private volatile Runnable stopper;
 
-    FileUpload(DumpRecord record, String name, String transport, UploadWriter writer, UploadObserver observer) {
+    FileUpload(DumpRecord record, String name, Transport transport, UploadWriter writer, UploadObserver observer) {
         this.record = record;
         this.name = name;
         this.transport = transport;
@@ -42,9 +43,8 @@ public final class FileUpload {
         long now = System.currentTimeMillis();
         if (now - lastCheckpoint >= CHECKPOINT_MILLIS) {
             lastCheckpoint = now;
-            // no fsync here: it would stall the upload behind the disk's writeback. The page cache
-            // survives a crash of the server process; a finished file is forced to disk before it counts.
-            record.checkpoint(name, writer);
+            // the sync thread forces the data below it to disk first: the upload goes on meanwhile
+            record.durability().checkpointLater(name, writer);
         }
     }
 
@@ -70,7 +70,7 @@ public final class FileUpload {
     }
 
     /**
-     * What to do when a newer connection wants this file (see {@link DumpRecord#upload}): the
+     * What to do when a newer connection wants this file (see {@link FileClaims}): the
      * transport ends this upload, e.g. by closing its connection. Runs on the newer one's thread.
      */
     public void onStop(Runnable r) {
@@ -99,8 +99,14 @@ public final class FileUpload {
         }
         ended = true;
         Outcome o;
+        StoredExtent extent = null;
+        ResumePoint point = writer.resumePoint();
         try {
             o = problem == null ? writer.finish() : writer.abort(problem);
+            if (!o.complete() && point != null) {
+                // a resume point counts only with the data below it on disk
+                extent = StoredExtent.record(record.fileFor(name), writer.fileSize());
+            }
         } catch (IOException | RuntimeException e) {
             // e.g. the disk filled up while finishing: still record what is there, never lose it silently
             String why = (problem == null ? "" : problem + "; ") + "storing failed: " + e.getMessage();
@@ -113,7 +119,7 @@ public final class FileUpload {
             }
         }
         long millis = (System.nanoTime() - startNanos) / 1_000_000;
-        DumpState state = record.fileEnded(name, o, writer.resumePoint(), millis);
+        DumpState state = record.fileEnded(name, o, point, extent, millis);
         observer.finished(transport, state, o, millis);
         return o;
     }

@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * The {@code manifest.json} of one dump directory: the only state the server keeps about a
  * dump besides the files themselves, so a restarted server can rebuild its catalog.
- * Mutable and not thread-safe: {@link io.vmcored.server.catalog.DumpRecord} guards it.
+ * Mutable and not thread-safe: {@link DumpRecord} guards it.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -20,7 +20,7 @@ public final class Manifest {
     public String host;
     /** Id chosen by the sender (agent handshake, HTTP {@code ?dump=}), used to resume; may be null. */
     public String clientId;
-    /** tcp, tcp-handshake, http, ssh, sftp, scp. */
+    /** A {@link Transport} label: tcp, http, ssh (older manifests: tcp-handshake). */
     public String transport;
     public DumpState state = DumpState.RECEIVING;
     public String created;
@@ -31,7 +31,7 @@ public final class Manifest {
     /** Why the dump is incomplete or rejected, for the operator. */
     public String problem;
     public int resumes;
-    /** What the server asked the sender for (issue 5 steering): level, compress, mode. */
+    /** What the server asked the sender for (steering): level, compress, mode. */
     public Map<String, String> steer;
     /** What the sender says it used for the dump file (handshake level=, compress=). */
     public Map<String, String> sender;
@@ -59,6 +59,10 @@ public final class Manifest {
         /** Overlap check for a resume: xxh64 of stream bytes [resumeFrom, committedBytes). */
         public Long resumeFrom;
         public String resumeHash;
+        /** The stored file's length when the resume point was recorded (all of it forced to disk). */
+        public Long resumeExtent;
+        /** xxh64 of the file's last 4 KiB below {@code resumeExtent}, read back from the file. */
+        public String resumeExtentHash;
         public String incompleteMark;
         public String started;
         public String finished;

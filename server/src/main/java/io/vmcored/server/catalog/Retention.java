@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Retention {
 
-    private static final Logger LOG = LoggerFactory.getLogger("vmcored.retention");
+    private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
 
     private final DumpCatalog catalog;
     private final ServerConfig config;
@@ -78,11 +78,10 @@ public final class Retention {
     }
 
     private static Instant created(DumpRecord r) {
-        Manifest m = r.snapshot();
-        return m.created == null ? Instant.EPOCH : Instant.parse(m.created);
+        return r.summary().created();
     }
 
     static long size(DumpRecord r) {
-        return r.snapshot().files.values().stream().mapToLong(f -> f.fileSize).sum();
+        return r.summary().totalBytes();
     }
 }

@@ -1,7 +1,7 @@
 package io.vmcored.server.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** Entry point of {@code vmcored}: one subcommand per job. */
 @Command(name = "vmcored", mixinStandardHelpOptions = true, version = "vmcored 0.1.0",
@@ -37,21 +37,9 @@ public final class Main implements Runnable {
      */
     private static final class Full {
         static int run(String... args) {
-            Extensions.load();
             CommandLine cl = new CommandLine(new Main());
             cl.setExecutionExceptionHandler(new OneLineErrors());
             return cl.execute(args);
-        }
-    }
-
-    /** Wiring of optional server parts, done once and only when a command may need it. */
-    private static final class Extensions {
-        static {
-            ServeCommand.register(io.vmcored.server.ssh.SshListener::extend); // the SSH receiver joins every serve
-        }
-
-        static void load() {
-            // class initialization above does the work, once
         }
     }
 }

@@ -1,8 +1,8 @@
 package io.vmcored.server.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 /** Turns an exception escaping a command into one line on stderr and exit status 1, never a stack trace. */
 final class OneLineErrors implements IExecutionExceptionHandler {

@@ -20,18 +20,6 @@ import picocli.CommandLine.Option;
     "Defaults need no config file: bind 127.0.0.1, spool ./var/spool."})
 public final class ServeCommand implements Callable<Integer> {
 
-    /** Adds listeners (the SSH receiver) to a server before it starts; set by the SSH component. */
-    public interface Extension {
-        void extend(VmcoredServer server, ServerConfig config) throws Exception;
-    }
-
-    private static final List<Extension> EXTENSIONS = new ArrayList<>();
-
-    /** Registers an extension applied to every {@code serve} (call from a static initializer or Main). */
-    public static synchronized void register(Extension e) {
-        EXTENSIONS.add(e);
-    }
-
     @Option(names = "--config", paramLabel = "FILE", description = "Java properties file (keys: docs/server.md).")
     Path config;
 
@@ -60,13 +48,6 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ServerConfig cfg = build();
         VmcoredServer server = new VmcoredServer(cfg);
-        List<Extension> extensions;
-        synchronized (ServeCommand.class) {
-            extensions = List.copyOf(EXTENSIONS);
-        }
-        for (Extension e : extensions) {
-            e.extend(server, cfg);
-        }
         server.start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

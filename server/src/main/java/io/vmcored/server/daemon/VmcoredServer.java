@@ -1,12 +1,9 @@
 package io.vmcored.server.daemon;
 
-import io.vmcored.server.net.Listener;
-import io.vmcored.server.ingest.IngestBudget;
-import io.vmcored.server.ingest.Admission;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -17,9 +14,17 @@ import io.vmcored.protocol.flat.DecoderLimits;
 import io.vmcored.server.analysis.CrashAnalysis;
 import io.vmcored.server.catalog.DumpCatalog;
 import io.vmcored.server.catalog.Retention;
+import io.vmcored.server.catalog.SpoolCatalog;
 import io.vmcored.server.config.ServerConfig;
+import io.vmcored.server.http.HttpApi;
 import io.vmcored.server.http.HttpListener;
+import io.vmcored.server.ingest.Admission;
+import io.vmcored.server.ingest.IngestBudget;
+import io.vmcored.server.ingest.IngestService;
 import io.vmcored.server.metrics.IngestMetrics;
+import io.vmcored.server.net.Listener;
+import io.vmcored.server.net.NetSettings;
+import io.vmcored.server.ssh.SshListener;
 import io.vmcored.server.storage.DiskGuard;
 import io.vmcored.server.storage.FileSpaceReserver;
 import io.vmcored.server.tcp.TcpListener;
@@ -27,6 +32,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,13 +40,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon: one event-loop group, one bounded file executor, the catalog, the metrics,
- * and the listeners (TCP ingest, HTTP, plus any added, e.g. SSH). {@code start()} then
- * {@code close()}; ports 0 bind ephemeral ports (tests), -1 disables a listener.
+ * The daemon's assembly: one event-loop group, one bounded file executor, the catalog, the
+ * ingest service, crash analysis, the metrics, and the listeners (TCP ingest, HTTP, SSH) built
+ * with what each needs. {@code start()} then {@code close()}; port 0 binds an ephemeral port
+ * (tests), -1 disables a listener.
  */
 public final class VmcoredServer implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger("vmcored");
+    private static final Logger LOG = LoggerFactory.getLogger(VmcoredServer.class);
 
     static {
         // Netty's pooled allocator caches freed buffers per thread only up to 32 KiB by default;
@@ -67,18 +74,12 @@ public final class VmcoredServer implements AutoCloseable {
         this.config = config;
     }
 
-    /** Adds a listener (e.g. the SSH receiver) started after TCP and HTTP. Call before {@link #start()}. */
-    public VmcoredServer addListener(Listener l) {
-        listeners.add(l);
-        return this;
-    }
-
     public VmcoredServer start() throws Exception {
         config.validate();
         Files.createDirectories(config.spoolDir);
         Files.createDirectories(config.stateDir);
-        DumpCatalog catalog = DumpCatalog.open(config.spoolDir, new DecoderLimits(config.maxDumpSize));
-        DiskGuard disk = new DiskGuard(catalog.layout().spool(), config.minFreeBytes);
+        SpoolCatalog catalog = DumpCatalog.open(config.spoolDir, new DecoderLimits(config.maxDumpSize));
+        DiskGuard disk = new DiskGuard(catalog.spool(), config.minFreeBytes);
         catalog.reservable(() -> disk.free() - disk.minFree());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         IngestMetrics metrics = new IngestMetrics(registry, disk::free);
@@ -86,49 +87,55 @@ public final class VmcoredServer implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         catalog.observer(metrics);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(config.ioThreads, NioIoHandler.newFactory());
-        AtomicInteger n = new AtomicInteger();
         ThreadPoolExecutor files = new ThreadPoolExecutor(config.fileThreads, config.fileThreads, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(config.fileQueue), r -> {
-                    Thread t = new Thread(r, "vmcored-file-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+                new ArrayBlockingQueue<>(config.fileQueue), daemonThreads("vmcored-file-"));
         // forcing finished dumps to disk and checksumming them: one thread (the disk serializes
         // fsyncs anyway), apart from the file threads so that uploads keep writing meanwhile;
         // when its queue is full the finishing upload's own thread does the work
         syncer = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(config.fileQueue),
-                r -> {
-                    Thread t = new Thread(r, "vmcored-sync");
-                    t.setDaemon(true);
-                    return t;
-                }, (task, pool) -> task.run()); // even when shut down: a refused sync would be a lost one
+                daemonThreads("vmcored-sync-"), (task, pool) -> task.run()); // even when shut down: a refused sync would be a lost one
         catalog.background(syncer);
         IngestBudget budget = new IngestBudget(config.connectionBufferBytes, config.connectionBufferMaxBytes,
                 config.ingestBufferBytes);
         metrics.buffered(budget::queued);
-        context = new ServerContext(config, group, files, catalog, disk, metrics, registry, tls(),
-                new Admission(config, disk, catalog), CrashAnalysis.start(config.crash, catalog, registry), budget);
-        List<Listener> all = new ArrayList<>();
+        Admission admission = new Admission(config, disk, catalog);
+        IngestService ingest = new IngestService(catalog, admission, metrics, files, budget);
+        CrashAnalysis crash = CrashAnalysis.start(config.crash, catalog, registry);
+        SslContext tls = tls();
+        context = new ServerContext(config, group, files, catalog, disk, metrics, registry, tls, admission, crash,
+                budget, ingest);
+        NetSettings net = new NetSettings(group, config.bind, config.idleTimeout, config.maxConnections, metrics);
         if (config.ingestPort >= 0) {
-            all.add(new TcpListener());
+            listeners.add(new TcpListener(net, config.ingestPort, config.tlsIngest ? tls : null, ingest));
         }
         if (config.httpPort >= 0) {
-            all.add(new HttpListener());
+            listeners.add(new HttpListener(net, config.httpPort, config.tlsHttp ? tls : null,
+                    new HttpApi(ingest, catalog, admission, crash, registry, files, config.idleTimeout)));
         }
-        all.addAll(listeners);
-        listeners.clear();
-        listeners.addAll(all);
+        if (config.ssh.port() >= 0) {
+            listeners.add(new SshListener(net, config.ssh.port(), config.ssh.options(), config.stateDir, ingest, catalog,
+                    files));
+        }
         for (Listener l : listeners) {
-            l.start(context);
+            l.start();
             LOG.info("{} listening on {}:{}", l.name(), config.bind, l.port());
         }
         Retention retention = new Retention(catalog, config);
         long every = config.retentionInterval.toMillis();
         group.scheduleAtFixedRate(() -> files.execute(retention::sweep), every, every, TimeUnit.MILLISECONDS);
         LOG.info("vmcored started: spool {}, {} dumps in catalog, {} bytes free (minimum {}), disk reservations {}",
-                catalog.layout().spool(), catalog.size(), disk.free(), disk.minFree(),
+                catalog.spool(), catalog.size(), disk.free(), disk.minFree(),
                 FileSpaceReserver.available() ? "on" : "off (JNA could not load)");
         return this;
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     public ServerContext context() {

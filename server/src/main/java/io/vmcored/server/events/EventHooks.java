@@ -6,6 +6,7 @@ import io.vmcored.server.config.CrashSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventHooks implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger("vmcored.events");
+    private static final Logger LOG = LoggerFactory.getLogger(EventHooks.class);
     private static final String[] OUTCOMES = {HookResult.OK, HookResult.FAILED, HookResult.TIMEOUT};
 
     private final Set<String> enabled;
@@ -59,7 +60,7 @@ public final class EventHooks implements AutoCloseable {
         }
     }
 
-    private void submit(String hook, DumpEvent e, java.util.function.Supplier<HookResult> run) {
+    private void submit(String hook, DumpEvent e, Supplier<HookResult> run) {
         boolean queued = executor.offer(() -> {
             HookResult r = run.get();
             runs(e.event(), hook, r.outcome()).increment();

@@ -3,7 +3,7 @@ package io.vmcored.server.http;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vmcored.server.catalog.DumpCatalog;
 import io.vmcored.server.catalog.DumpRecord;
-import io.vmcored.server.catalog.Manifest;
+import io.vmcored.server.catalog.DumpSummary;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,10 +23,9 @@ final class DumpQueries {
         Instant until = time(q, "until");
         List<Map<String, Object>> out = new ArrayList<>();
         for (DumpRecord r : catalog.list(r -> host == null || r.host().equals(host))) {
-            Manifest m = r.snapshot();
-            Instant created = m.created == null ? Instant.EPOCH : Instant.parse(m.created);
-            if ((state != null && !m.state.wire().equals(state)) || (since != null && created.isBefore(since))
-                    || (until != null && created.isAfter(until))) {
+            DumpSummary m = r.summary();
+            if ((state != null && !m.state().wire().equals(state)) || (since != null && m.created().isBefore(since))
+                    || (until != null && m.created().isAfter(until))) {
                 continue;
             }
             out.add(summary(m));
@@ -34,27 +33,22 @@ final class DumpQueries {
         return out;
     }
 
-    static Map<String, Object> summary(Manifest m) {
+    static Map<String, Object> summary(DumpSummary m) {
         Map<String, Object> s = new LinkedHashMap<>();
-        s.put("id", m.id);
-        s.put("host", m.host);
-        s.put("state", m.state.wire());
-        s.put("transport", m.transport);
-        s.put("created", m.created);
-        s.put("finished", m.finished);
-        s.put("dumpFile", m.dumpFile);
-        Manifest.FileEntry f = m.dumpFile == null ? null : m.files.get(m.dumpFile);
-        s.put("size", f == null ? 0 : f.fileSize);
-        if (m.inspect != null) {
-            s.put("kernel", m.inspect.get("kernel"));
-            s.put("crashTime", m.inspect.get("crashTime"));
-            s.put("format", m.inspect.get("format"));
-        }
-        if (m.analysis != null) {
-            s.put("signature", m.analysis.get("signature"));
-            s.put("panic", m.analysis.get("panicLine") != null ? m.analysis.get("panicLine") : m.analysis.get("trigger"));
-        }
-        s.put("problem", m.problem);
+        s.put("id", m.id());
+        s.put("host", m.host());
+        s.put("state", m.state().wire());
+        s.put("transport", m.transport());
+        s.put("created", m.created().toString());
+        s.put("finished", m.finished() == null ? null : m.finished().toString());
+        s.put("dumpFile", m.dumpFile());
+        s.put("size", m.size());
+        s.put("kernel", m.kernel());
+        s.put("crashTime", m.crashTime());
+        s.put("format", m.format());
+        s.put("signature", m.signature());
+        s.put("panic", m.panic());
+        s.put("problem", m.problem());
         return s;
     }
 

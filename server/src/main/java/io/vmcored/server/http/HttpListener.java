@@ -3,8 +3,9 @@ package io.vmcored.server.http;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.ssl.SslContext;
+import io.vmcored.server.net.NetSettings;
 import io.vmcored.server.net.NettyListener;
-import io.vmcored.server.daemon.ServerContext;
 
 /**
  * HTTP API ({@code --http-port}): pipeline [tls] -&gt; idle timeout -&gt; codec -&gt; {@link HttpSession}.
@@ -12,25 +13,22 @@ import io.vmcored.server.daemon.ServerContext;
  */
 public final class HttpListener extends NettyListener {
 
+    private final HttpApi api;
+
+    public HttpListener(NetSettings net, int port, SslContext tls, HttpApi api) {
+        super(net, port, tls);
+        this.api = api;
+    }
+
     @Override
     public String name() {
         return "http";
     }
 
     @Override
-    protected int configuredPort(ServerContext ctx) {
-        return ctx.config().httpPort;
-    }
-
-    @Override
-    protected boolean tls(ServerContext ctx) {
-        return ctx.tls() != null && ctx.config().tlsHttp;
-    }
-
-    @Override
-    protected void protocol(ChannelPipeline pipeline, ServerContext ctx) {
+    protected void protocol(ChannelPipeline pipeline) {
         pipeline.addLast("codec", new HttpServerCodec(4096, 16384, 1 << 16));
         pipeline.addLast("continue", new HttpServerExpectContinueHandler());
-        pipeline.addLast("session", new HttpSession(ctx));
+        pipeline.addLast("session", new HttpSession(api));
     }
 }

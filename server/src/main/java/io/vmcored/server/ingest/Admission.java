@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * Who may upload or read, whether the disk takes another upload, and what the server asks
- * a sender to change (steering, issue 5). Policy only; the transports enforce it.
+ * a sender to change (steering). Policy only; the transports enforce it.
  */
 public final class Admission {
 
@@ -56,7 +56,7 @@ public final class Admission {
             return s;
         }
         if (config.steerHostDumps > 0) {
-            long held = catalog.list(r -> r.host().equals(host) && r.state() == DumpState.COMPLETE).size();
+            long held = catalog.count(host, DumpState.COMPLETE);
             if (held >= config.steerHostDumps) {
                 s.put("level", Integer.toString(config.steerLevel));
                 if (!config.steerCompress.isEmpty()) {

@@ -1,10 +1,10 @@
 package io.vmcored.server.ingest;
 
-import io.vmcored.server.daemon.ServerContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.vmcored.protocol.rearrange.StreamReceiver.Outcome;
 import io.vmcored.server.catalog.FileUpload;
+import io.vmcored.server.storage.DiskLowException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
@@ -28,11 +28,11 @@ public final class UploadPump {
     private static final long DISK_CHECK_BYTES = 8 << 20;
 
     /** Opens the upload on the file executor (creating the dump record is blocking too). */
-    public interface Opener {
+    interface Opener {
         FileUpload open() throws IOException;
     }
 
-    private final ServerContext ctx;
+    private final IngestService service;
     private final Channel channel;
     private final SerialExecutor serial;
     private final IngestBudget budget;
@@ -47,16 +47,16 @@ public final class UploadPump {
     private volatile Throwable failure;
     private long sinceDiskCheck;
 
-    public UploadPump(ServerContext ctx, Channel channel, Consumer<Throwable> onFailure) {
-        this.ctx = ctx;
+    UploadPump(IngestService service, Channel channel, Consumer<Throwable> onFailure) {
+        this.service = service;
         this.channel = channel;
-        this.serial = new SerialExecutor(ctx.fileExecutor());
-        this.budget = ctx.budget();
+        this.serial = new SerialExecutor(service.files());
+        this.budget = service.budget();
         this.onFailure = onFailure;
     }
 
     /** Opens the upload; resolves with it (or fails) on a file thread. */
-    public CompletableFuture<FileUpload> open(Opener opener) {
+    CompletableFuture<FileUpload> open(Opener opener) {
         CompletableFuture<FileUpload> f = new CompletableFuture<>();
         run(() -> {
             try {
@@ -105,12 +105,12 @@ public final class UploadPump {
     /**
      * Ends the upload after everything queued: {@code problem == null} means the sender
      * finished (EOF), otherwise the upload is aborted with that reason (a storage failure
-     * takes precedence). The future completes on a file thread with the outcome, or null
-     * if the upload never opened; {@code then} runs there too (it may block).
+     * takes precedence). The future completes on a file thread with what the sender is told
+     * (see {@link IngestService#result}); it never completes exceptionally.
      */
-    public <T> CompletableFuture<T> end(String problem, Ender<T> then) {
+    public CompletableFuture<UploadResult> end(String problem) {
         ending = true;
-        CompletableFuture<T> f = new CompletableFuture<>();
+        CompletableFuture<UploadResult> f = new CompletableFuture<>();
         run(() -> {
             try {
                 FileUpload up = upload;
@@ -120,17 +120,12 @@ public final class UploadPump {
                     String why = t != null ? message(t) : problem;
                     o = why == null ? up.finish() : up.abort(why);
                 }
-                f.complete(then.ended(up, o, failure));
+                f.complete(service.result(up, o, failure));
             } catch (Throwable t) {
-                f.completeExceptionally(t);
+                f.complete(UploadResult.storage(message(t)));
             }
         });
         return f;
-    }
-
-    /** What to do once the upload ended (on the file thread). */
-    public interface Ender<T> {
-        T ended(FileUpload upload, Outcome outcome, Throwable failure) throws IOException;
     }
 
     /** Runs {@code r} on the file executor after every write queued so far. */
@@ -164,9 +159,9 @@ public final class UploadPump {
             sinceDiskCheck += buf.readableBytes();
             if (sinceDiskCheck >= DISK_CHECK_BYTES) {
                 sinceDiskCheck = 0;
-                String refusal = ctx.admission().refusal();
+                String refusal = service.diskRefusal();
                 if (refusal != null) {
-                    throw new io.vmcored.server.storage.DiskLowException(refusal + "; upload stopped");
+                    throw new DiskLowException(refusal + "; upload stopped");
                 }
             }
         } catch (Throwable t) {

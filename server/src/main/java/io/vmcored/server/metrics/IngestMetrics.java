@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vmcored.protocol.rearrange.StreamReceiver.Outcome;
 import io.vmcored.server.catalog.DumpState;
+import io.vmcored.server.catalog.Transport;
 import io.vmcored.server.catalog.UploadObserver;
 import java.time.Duration;
 import java.util.Map;
@@ -34,7 +35,7 @@ public final class IngestMetrics implements UploadObserver {
     private final MeterRegistry registry;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger connections = new AtomicInteger();
-    private final Map<String, Counter> bytes = new ConcurrentHashMap<>();
+    private final Map<Transport, Counter> bytes = new ConcurrentHashMap<>();
 
     public IngestMetrics(MeterRegistry registry, LongSupplier spoolFree) {
         this.registry = registry;
@@ -62,27 +63,27 @@ public final class IngestMetrics implements UploadObserver {
     }
 
     @Override
-    public void started(String transport, boolean resumed) {
+    public void started(Transport transport, boolean resumed) {
         inFlight.incrementAndGet();
         if (resumed) {
             Counter.builder(RESUMES).description("Uploads continued from a committed offset")
-                    .tag("transport", transport).register(registry).increment();
+                    .tag("transport", transport.label()).register(registry).increment();
         }
     }
 
     @Override
-    public void bytes(String transport, long n) {
+    public void bytes(Transport transport, long n) {
         bytes.computeIfAbsent(transport, t -> Counter.builder(BYTES).baseUnit("bytes")
-                .description("Stream bytes received").tag("transport", t).register(registry)).increment(n);
+                .description("Stream bytes received").tag("transport", t.label()).register(registry)).increment(n);
     }
 
     @Override
-    public void finished(String transport, DumpState state, Outcome o, long millis) {
+    public void finished(Transport transport, DumpState state, Outcome o, long millis) {
         inFlight.decrementAndGet();
         Counter.builder(FINISHED).description("Uploads finished, by outcome")
-                .tag("transport", transport).tag("outcome", state.wire()).register(registry).increment();
+                .tag("transport", transport.label()).tag("outcome", state.wire()).register(registry).increment();
         Timer.builder(DURATION).description("Time from first to last byte of an upload")
-                .tag("transport", transport).publishPercentileHistogram()
+                .tag("transport", transport.label()).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(10)).maximumExpectedValue(Duration.ofHours(2))
                 .register(registry).record(Duration.ofMillis(millis));
         if (o.fileSize() >= 0) {

@@ -1,24 +1,23 @@
 package io.vmcored.server.net;
 
-import io.vmcored.server.daemon.ServerContext;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 
-/** First handler of every ingest connection: counts it, and closes it at once beyond the connection limit. */
-public final class ConnectionCounter extends ChannelInboundHandlerAdapter {
+/** First handler of every connection: counts it, and closes it at once beyond the connection limit. */
+final class ConnectionCounter extends ChannelInboundHandlerAdapter {
 
-    private final ServerContext server;
+    private final NetSettings net;
     private boolean counted;
 
-    public ConnectionCounter(ServerContext server) {
-        this.server = server;
+    ConnectionCounter(NetSettings net) {
+        this.net = net;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         counted = true;
-        if (server.metrics().connectionOpened() > server.config().maxConnections) {
-            server.metrics().refused("busy");
+        if (net.metrics().connectionOpened() > net.maxConnections()) {
+            net.metrics().refused("busy");
             ctx.close();
             return;
         }
@@ -29,7 +28,7 @@ public final class ConnectionCounter extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         if (counted) {
             counted = false;
-            server.metrics().connectionClosed();
+            net.metrics().connectionClosed();
         }
         ctx.fireChannelInactive();
     }

@@ -1,17 +1,13 @@
 package io.vmcored.server.net;
 
-import io.vmcored.server.daemon.ServerContext;
-/**
- * A network front end started by {@link VmcoredServer} on the shared event-loop group:
- * TCP ingest, HTTP, and the SSH receiver (added with {@link VmcoredServer#addListener}).
- */
+/** A network front end of the daemon (TCP ingest, HTTP, SSH), built with everything it needs. */
 public interface Listener extends AutoCloseable {
 
-    /** Short name for logs and {@link VmcoredServer#port(String)}: tcp, http, ssh. */
+    /** Short name for logs and ports: tcp, http, ssh. */
     String name();
 
     /** Binds and starts serving; may block until bound. */
-    void start(ServerContext context) throws Exception;
+    void start() throws Exception;
 
     /** The bound port (useful with port 0), or -1 before start. */
     int port();

@@ -1,6 +1,5 @@
 package io.vmcored.server.net;
 
-import io.vmcored.server.daemon.ServerContext;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
@@ -10,6 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -20,27 +20,33 @@ import java.util.concurrent.TimeUnit;
  */
 public abstract class NettyListener implements Listener {
 
+    private final NetSettings net;
+    private final int port;
+    private final SslContext tls;
     private Channel server;
 
-    /** The port to bind, from the configuration (0 = any free port). */
-    protected abstract int configuredPort(ServerContext ctx);
-
-    /** Whether connections are wrapped in TLS (a certificate is configured and this listener uses it). */
-    protected abstract boolean tls(ServerContext ctx);
+    /**
+     * @param port the port to bind (0 = any free port)
+     * @param tls  wraps every connection in TLS, or null
+     */
+    protected NettyListener(NetSettings net, int port, SslContext tls) {
+        this.net = net;
+        this.port = port;
+        this.tls = tls;
+    }
 
     /** Child socket options beyond the common ones. */
     protected void childOptions(ServerBootstrap b) {
     }
 
     /** Adds the protocol's handlers behind the common ones. */
-    protected abstract void protocol(ChannelPipeline pipeline, ServerContext ctx);
+    protected abstract void protocol(ChannelPipeline pipeline);
 
     @Override
-    public final void start(ServerContext ctx) throws Exception {
-        boolean tls = tls(ctx);
-        long idle = ctx.config().idleTimeout.toMillis();
+    public final void start() throws Exception {
+        long idle = net.idleTimeout().toMillis();
         ServerBootstrap b = new ServerBootstrap()
-                .group(ctx.group())
+                .group(net.group())
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.SO_RCVBUF, 1 << 20)
@@ -54,15 +60,15 @@ public abstract class NettyListener implements Listener {
         server = b.childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast("count", new ConnectionCounter(ctx));
-                        if (tls) {
-                            ch.pipeline().addLast("tls", ctx.tls().newHandler(ch.alloc()));
+                        ch.pipeline().addLast("count", new ConnectionCounter(net));
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
                         }
                         ch.pipeline().addLast("idle", new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS));
-                        protocol(ch.pipeline(), ctx);
+                        protocol(ch.pipeline());
                     }
                 })
-                .bind(new InetSocketAddress(ctx.config().bind, configuredPort(ctx))).sync().channel();
+                .bind(new InetSocketAddress(net.bind(), port)).sync().channel();
     }
 
     @Override

@@ -1,26 +1,34 @@
 package io.vmcored.server.ssh;
 
-import io.vmcored.server.config.ServerConfig;
+import io.vmcored.server.catalog.DumpCatalog;
+import io.vmcored.server.ingest.IngestService;
 import io.vmcored.server.net.Listener;
-import io.vmcored.server.daemon.ServerContext;
-import io.vmcored.server.daemon.VmcoredServer;
+import io.vmcored.server.net.NetSettings;
 import io.vmcored.server.ssh.fs.ClientPaths;
 import io.vmcored.server.ssh.fs.SshSpool;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Executor;
 
 /**
  * The SSH receiver as one of the daemon's listeners: on the shared event-loop group, writing
- * through the shared file executor into the shared catalog, refusing uploads below the
- * spool's free-space watermark. Settings: {@code ssh.port} and {@link SshOptions}.
+ * through the ingest service into the shared catalog. Settings: {@code ssh.port} and
+ * {@link SshOptions}.
  */
 public final class SshListener implements Listener {
 
-    private SshReceiver receiver;
+    private final SshReceiver receiver;
 
-    /** Adds the SSH listener to a server unless {@code ssh.port} is -1 (the serve command's extension). */
-    public static void extend(VmcoredServer server, ServerConfig config) {
-        if (config.ssh.port() >= 0) {
-            server.addListener(new SshListener());
-        }
+    /**
+     * @param options  the {@code ssh.*} settings ({@link SshOptions#from})
+     * @param stateDir host keys and enrolled client keys
+     * @param files    runs the sessions' blocking file work
+     */
+    public SshListener(NetSettings net, int port, Map<String, String> options, Path stateDir, IngestService ingest,
+                       DumpCatalog catalog, Executor files) throws Exception {
+        SshOptions o = SshOptions.from(options);
+        SshSpool spool = new SshSpool(ingest, catalog, new ClientPaths(o.basePaths()));
+        receiver = new SshReceiver(net.group(), files, stateDir, spool, o, net.bind(), port, net.idleTimeout());
     }
 
     @Override
@@ -29,24 +37,17 @@ public final class SshListener implements Listener {
     }
 
     @Override
-    public void start(ServerContext context) throws Exception {
-        ServerConfig config = context.config();
-        SshOptions options = SshOptions.from(config.ssh.options());
-        SshSpool spool = new SshSpool(context.catalog(), new ClientPaths(options.basePaths()), context.admission()::refusal);
-        receiver = new SshReceiver(context.group(), context.fileExecutor(), config.stateDir, spool, options,
-                config.bind, config.ssh.port(), config.idleTimeout);
+    public void start() throws Exception {
         receiver.start();
     }
 
     @Override
     public int port() {
-        return receiver == null ? -1 : receiver.port();
+        return receiver.port();
     }
 
     @Override
     public void close() throws Exception {
-        if (receiver != null) {
-            receiver.close();
-        }
+        receiver.close();
     }
 }

@@ -14,11 +14,11 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.cipher.Cipher;
@@ -42,7 +42,7 @@ public final class SshReceiver implements AutoCloseable {
     private final SshServer server;
     private final EventLoopGroup group;
     private final Executor files;
-    private final Runnable idleSweep;
+    private final Runnable quietSweep;
     private final Duration settle;
     private ScheduledFuture<?> sweeping;
 
@@ -62,7 +62,7 @@ public final class SshReceiver implements AutoCloseable {
         this.group = group;
         this.files = files;
         this.settle = options.settle();
-        this.idleSweep = spool.idleSweep(settle);
+        this.quietSweep = spool.quietSweep(settle);
         server = SshServer.setUpDefaultServer();
         server.setIoServiceFactoryFactory(new NettyIoServiceFactoryFactory(group));
         server.setHost(bind);
@@ -101,7 +101,7 @@ public final class SshReceiver implements AutoCloseable {
     public void start() throws IOException {
         server.start();
         long every = Math.max(200, Math.min(30_000, settle.toMillis() / 4));
-        sweeping = group.scheduleAtFixedRate(() -> files.execute(idleSweep), every, every, TimeUnit.MILLISECONDS);
+        sweeping = group.scheduleAtFixedRate(() -> files.execute(quietSweep), every, every, TimeUnit.MILLISECONDS);
     }
 
     /** The bound port (after start). */

@@ -3,14 +3,14 @@ package io.vmcored.server.storage;
 import io.vmcored.protocol.flat.DecoderLimits;
 import io.vmcored.protocol.flat.FlattenedFormat;
 import io.vmcored.protocol.rearrange.ContentKind;
-import io.vmcored.protocol.rearrange.StreamReceiver;
 import io.vmcored.protocol.rearrange.StreamReceiver.Outcome;
+import io.vmcored.protocol.rearrange.StreamReceiver;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.util.function.LongSupplier;
 import java.nio.file.StandardOpenOption;
+import java.util.function.LongSupplier;
 import net.jpountz.xxhash.StreamingXXHash64;
 import net.jpountz.xxhash.XXHashFactory;
 
@@ -110,6 +110,11 @@ public final class UploadWriter implements AutoCloseable {
     public ResumePoint resumePoint() {
         ResumePoint p = window.point();
         return canResume(kind(), p) ? p : null;
+    }
+
+    /** Bytes in the stored file now (what the committed part wrote lies below). */
+    public long fileSize() throws IOException {
+        return ch.size();
     }
 
     /** Null until the first bytes were sniffed. */

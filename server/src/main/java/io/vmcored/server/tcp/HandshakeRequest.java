@@ -1,6 +1,8 @@
 package io.vmcored.server.tcp;
 
+import io.vmcored.server.ingest.IngestService;
 import io.vmcored.server.ingest.SenderOptions;
+import io.vmcored.server.ingest.UploadRequest;
 import io.vmcored.server.storage.SpoolLayout;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -20,7 +22,6 @@ record HandshakeRequest(String verb, String host, String dumpId, String file, lo
 
     static final String MAGIC = "VMCORED/1 ";
     static final int MAX_LINE = 1024;
-    static final String MAIN_FILE = "vmcore";
 
     static HandshakeRequest parse(String line) {
         String[] words = line.trim().split(" +");
@@ -44,7 +45,7 @@ record HandshakeRequest(String verb, String host, String dumpId, String file, lo
         if (!dump.matches("[A-Za-z0-9._:-]{1,128}")) {
             throw new IllegalArgumentException("dump \"" + dump + "\": expected 1..128 of A-Z a-z 0-9 . _ : -");
         }
-        String file = SpoolLayout.checkName("file", kv.getOrDefault("file", MAIN_FILE));
+        String file = SpoolLayout.checkName("file", kv.getOrDefault("file", IngestService.MAIN_FILE));
         long offset = 0;
         if (kv.containsKey("offset")) {
             try {
@@ -62,8 +63,9 @@ record HandshakeRequest(String verb, String host, String dumpId, String file, lo
         return new HandshakeRequest(verb, host, dump, file, offset, kv.get("token"), SenderOptions.from(kv::get));
     }
 
-    boolean mainFile() {
-        return file.equals(MAIN_FILE);
+    /** The request in the ingest service's terms. */
+    UploadRequest upload() {
+        return new UploadRequest(host, dumpId, file, offset, token, options);
     }
 
     private static String require(Map<String, String> kv, String key) {

@@ -3,9 +3,11 @@ package io.vmcored.server.tcp;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.vmcored.server.daemon.ServerContext;
+import io.vmcored.server.ingest.IngestService;
+import io.vmcored.server.ingest.Refusal;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -18,10 +20,12 @@ final class PreambleDecoder extends ByteToMessageDecoder {
 
     private static final byte[] MAGIC = HandshakeRequest.MAGIC.getBytes(StandardCharsets.US_ASCII);
 
-    private final ServerContext server;
+    private final IngestService ingest;
+    private final Duration idleTimeout;
 
-    PreambleDecoder(ServerContext server) {
-        this.server = server;
+    PreambleDecoder(IngestService ingest, Duration idleTimeout) {
+        this.ingest = ingest;
+        this.idleTimeout = idleTimeout;
     }
 
     @Override
@@ -30,7 +34,7 @@ final class PreambleDecoder extends ByteToMessageDecoder {
         int n = Math.min(readable, MAGIC.length);
         for (int i = 0; i < n; i++) {
             if (in.getByte(in.readerIndex() + i) != MAGIC[i]) {
-                ctx.pipeline().replace(this, "session", IngestSession.bare(server, peerHost(ctx)));
+                ctx.pipeline().replace(this, "session", IngestSession.bare(ingest, idleTimeout, peerHost(ctx)));
                 return;
             }
         }
@@ -54,21 +58,20 @@ final class PreambleDecoder extends ByteToMessageDecoder {
             refuse(ctx, e.getMessage());
             return;
         }
-        ctx.pipeline().replace(this, "session", IngestSession.handshake(server, request));
+        ctx.pipeline().replace(this, "session", IngestSession.handshake(ingest, idleTimeout, request));
     }
 
     @Override
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (in.isReadable() && ctx.pipeline().get(PreambleDecoder.class) == this) {
             // a stream shorter than the magic: store it as a bare upload rather than drop it
-            ctx.pipeline().replace(this, "session", IngestSession.bare(server, peerHost(ctx)));
+            ctx.pipeline().replace(this, "session", IngestSession.bare(ingest, idleTimeout, peerHost(ctx)));
         }
     }
 
     private void refuse(ChannelHandlerContext ctx, String why) {
-        server.metrics().refused("bad_request");
         ctx.channel().config().setAutoRead(false);
-        Reply.of("REFUSED").put("reason", "bad_request").message(why).sendAndClose(ctx);
+        Reply.refused(ingest.refuse(Refusal.BAD_REQUEST, why, null)).sendAndClose(ctx);
     }
 
     static String peerHost(ChannelHandlerContext ctx) {

@@ -3,14 +3,19 @@ package io.vmcored.server.tcp;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.SocketChannel;
+import io.vmcored.server.ingest.DumpEnd;
+import io.vmcored.server.ingest.RefusedException;
+import io.vmcored.server.ingest.UploadResult;
+import io.vmcored.server.ingest.UploadStatus;
+import io.vmcored.server.net.Drain;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import io.netty.channel.socket.SocketChannel;
 
 /**
  * One reply line: {@code STATUS key=value ... message=free text\n}; values never contain
  * spaces, so {@code for w in $reply} in sh sees one word per field; the message comes last.
+ * The static factories word the ingest service's answers (docs/protocol.md).
  */
 final class Reply {
 
@@ -22,6 +27,45 @@ final class Reply {
 
     static Reply of(String status) {
         return new Reply(status);
+    }
+
+    /** HELLO's answer. */
+    static Reply status(UploadStatus s) {
+        return of("OK").put("id", s.id() == null ? "-" : s.id()).put("state", s.state()).put("file", s.file())
+                .put("file-state", s.fileState()).put("offset", s.offset()).put("committed", s.committed())
+                .putAll("steer-", s.steer());
+    }
+
+    /** END's answer. */
+    static Reply end(DumpEnd e) {
+        return of("DONE").put("id", e.id()).put("state", e.state()).message(e.problem());
+    }
+
+    static Reply refused(RefusedException e) {
+        return of("REFUSED").put("reason", e.reason().wire()).put("offset", e.offset()).message(e.getMessage());
+    }
+
+    /** A failure that is not a refusal: the server could not answer (storage, executor). */
+    static Reply failed(String why) {
+        return of("FAIL").put("reason", "storage").message(why);
+    }
+
+    /** PUT's final answer. */
+    static Reply result(UploadResult r) {
+        return switch (r.ending()) {
+            case REFUSED -> of("REFUSED").put("reason", r.refusal().wire()).put("id", r.id()).put("offset", r.offset())
+                    .message(r.message());
+            case STORAGE -> failed(r.message());
+            default -> of(r.ending() == UploadResult.Ending.COMPLETE ? "DONE" : "FAIL")
+                    .put("reason", switch (r.ending()) {
+                        case COMPLETE -> null;
+                        case DISK_LOW -> "disk_low";
+                        default -> "incomplete";
+                    })
+                    .put("id", r.id()).put("state", r.state()).put("file", r.file()).put("file-state", r.fileState())
+                    .put("committed", r.committed()).put("offset", r.offset()).put("size", r.size())
+                    .put("checksum", r.checksum()).message(r.message());
+        };
     }
 
     Reply put(String key, Object value) {
@@ -48,19 +92,17 @@ final class Reply {
     }
 
     /**
-     * Writes the line, half-closes, and discards what the sender still sends (until its EOF,
-     * at most {@code lingerSeconds}): closing with unread input would reset the connection and
-     * the sender (busybox nc, still writing) would never read the reply.
+     * Writes the line, half-closes, and drains what the sender still sends ({@link Drain}):
+     * the sender (busybox nc, still writing) must read the reply.
      */
-    void sendAndDrain(ChannelHandlerContext ctx, long lingerSeconds) {
+    void sendAndDrain(ChannelHandlerContext ctx) {
         if (!ctx.channel().isActive()) {
             return;
         }
-        ctx.channel().config().setAutoRead(true);
         ctx.writeAndFlush(Unpooled.copiedBuffer(text(), StandardCharsets.US_ASCII)).addListener(f -> {
             if (ctx.channel() instanceof SocketChannel sc && sc.isActive() && !sc.isInputShutdown()) {
                 sc.shutdownOutput();
-                ctx.executor().schedule(() -> ctx.close(), lingerSeconds, TimeUnit.SECONDS);
+                Drain.start(ctx);
             } else {
                 ctx.close();
             }

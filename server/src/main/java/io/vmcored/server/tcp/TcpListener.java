@@ -3,8 +3,11 @@ package io.vmcored.server.tcp;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.SslContext;
+import io.vmcored.server.ingest.IngestService;
+import io.vmcored.server.net.NetSettings;
 import io.vmcored.server.net.NettyListener;
-import io.vmcored.server.daemon.ServerContext;
+import java.time.Duration;
 
 /**
  * Raw TCP ingest ({@code --ingest-port}): pipeline [tls] -&gt; idle timeout -&gt; preamble -&gt; session.
@@ -12,19 +15,18 @@ import io.vmcored.server.daemon.ServerContext;
  */
 public final class TcpListener extends NettyListener {
 
+    private final IngestService ingest;
+    private final Duration idleTimeout;
+
+    public TcpListener(NetSettings net, int port, SslContext tls, IngestService ingest) {
+        super(net, port, tls);
+        this.ingest = ingest;
+        this.idleTimeout = net.idleTimeout();
+    }
+
     @Override
     public String name() {
         return "tcp";
-    }
-
-    @Override
-    protected int configuredPort(ServerContext ctx) {
-        return ctx.config().ingestPort;
-    }
-
-    @Override
-    protected boolean tls(ServerContext ctx) {
-        return ctx.tls() != null && ctx.config().tlsIngest;
     }
 
     @Override
@@ -33,7 +35,7 @@ public final class TcpListener extends NettyListener {
     }
 
     @Override
-    protected void protocol(ChannelPipeline pipeline, ServerContext ctx) {
-        pipeline.addLast("preamble", new PreambleDecoder(ctx));
+    protected void protocol(ChannelPipeline pipeline) {
+        pipeline.addLast("preamble", new PreambleDecoder(ingest, idleTimeout));
     }
 }

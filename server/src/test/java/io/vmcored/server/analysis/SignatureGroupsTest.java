@@ -36,7 +36,8 @@ class SignatureGroupsTest {
         assertEquals(t.plusSeconds(60).toString(), a.firstSeen(), "first seen recomputed");
         idx.add("h1@a", "h1", t, null);
         assertEquals(1, idx.size(), "a dump without a crash leaves every group");
-        idx.retain(id -> false);
+        idx.forget("h1@a");
+        idx.forget("h2@b");
         assertEquals(0, idx.size(), "deleted dumps leave the index");
         assertNull(idx.groups().isEmpty() ? null : "x", "no groups");
     }

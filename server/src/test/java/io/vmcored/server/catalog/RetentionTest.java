@@ -30,7 +30,7 @@ class RetentionTest {
         DumpRecord a2 = dump(cat, "a", 1000, Instant.now().minus(Duration.ofHours(2)));
         DumpRecord a3 = dump(cat, "a", 1000, Instant.now().minus(Duration.ofHours(1)));
         DumpRecord b1 = dump(cat, "b", 5000, Instant.now().minus(Duration.ofHours(5)));
-        FileUpload inFlight = cat.create("b", "test", null).upload("vmcore", "test");
+        FileUpload inFlight = cat.create("b", Transport.TCP, null).upload("vmcore", Transport.TCP);
         inFlight.feed(ByteBuffer.wrap("partial".getBytes(StandardCharsets.US_ASCII)));
 
         ServerConfig c = new ServerConfig();
@@ -53,9 +53,9 @@ class RetentionTest {
     }
 
     private static DumpRecord dump(DumpCatalog cat, String host, int size, Instant created) throws Exception {
-        DumpRecord r = cat.create(host, "test", null);
+        DumpRecord r = cat.create(host, Transport.TCP, null);
         r.setDumpFile("vmcore");
-        FileUpload up = r.upload("vmcore", "test");
+        FileUpload up = r.upload("vmcore", Transport.TCP);
         up.feed(ByteBuffer.wrap(new byte[size]));
         up.finish();
         r.complete();

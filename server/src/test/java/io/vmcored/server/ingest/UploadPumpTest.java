@@ -5,12 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
-import io.vmcored.server.daemon.TestServer;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.vmcored.server.catalog.DumpRecord;
 import io.vmcored.server.catalog.FileUpload;
+import io.vmcored.server.catalog.Transport;
 import io.vmcored.server.config.ServerConfig;
+import io.vmcored.server.daemon.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,7 +55,7 @@ class UploadPumpTest {
             CountDownLatch stalled = new CountDownLatch(1);
             List<UploadPump> busy = new ArrayList<>();
             for (int i = 0; i < 1 + 16; i++) { // one running on the only file thread, sixteen filling its queue
-                UploadPump p = new UploadPump(s.ctx(), new EmbeddedChannel(), t -> { });
+                UploadPump p = new UploadPump(s.ctx().ingest(), new EmbeddedChannel(), t -> { });
                 p.open(() -> {
                     try {
                         stalled.await(30, TimeUnit.SECONDS);
@@ -67,7 +68,7 @@ class UploadPumpTest {
             }
             List<Throwable> failures = new ArrayList<>();
             EmbeddedChannel ch = new EmbeddedChannel();
-            UploadPump pump = new UploadPump(s.ctx(), ch, failures::add);
+            UploadPump pump = new UploadPump(s.ctx().ingest(), ch, failures::add);
             ByteBuf b = Unpooled.wrappedBuffer(new byte[65536]);
             pump.offer(b);
             ch.runPendingTasks();
@@ -84,10 +85,10 @@ class UploadPumpTest {
         EmbeddedChannel ch = new EmbeddedChannel();
         CountDownLatch diskStalled = new CountDownLatch(1);
         List<Throwable> failures = new ArrayList<>();
-        UploadPump pump = new UploadPump(s.ctx(), ch, failures::add);
-        DumpRecord rec = s.ctx().catalog().create(host, "test", null);
+        UploadPump pump = new UploadPump(s.ctx().ingest(), ch, failures::add);
+        DumpRecord rec = s.ctx().catalog().create(host, Transport.TCP, null);
         pump.open(() -> {
-            FileUpload up = rec.upload("vmcore", "test");
+            FileUpload up = rec.upload("vmcore", Transport.TCP);
             try {
                 diskStalled.await(30, TimeUnit.SECONDS); // the disk "hangs" until the test lets it go
             } catch (InterruptedException e) {
@@ -113,7 +114,7 @@ class UploadPumpTest {
             Thread.sleep(10);
         }
         assertTrue(ch.config().isAutoRead(), "reading resumes once the queue drained");
-        pump.end(null, (up, o, f) -> o).get(30, TimeUnit.SECONDS);
+        pump.end(null).get(30, TimeUnit.SECONDS);
         assertEquals(0, s.ctx().budget().queued(), "nothing counted as queued after the drain");
         assertEquals((long) sent.size() * 65536, Files.size(rec.fileFor("vmcore")), "every queued byte written");
         assertTrue(sent.stream().allMatch(b -> b.refCnt() == 0), "every buffer released");

@@ -73,9 +73,7 @@ class SshServeTest {
         cfg.httpPort = -1;
         cfg.minFreeBytes = 0;
         cfg.ssh.port(0);
-        VmcoredServer server = new VmcoredServer(cfg);
-        SshListener.extend(server, cfg);
-        return server.start();
+        return new VmcoredServer(cfg).start();
     }
 
     private static String captureOut(java.util.concurrent.Callable<Integer> run) throws Exception {

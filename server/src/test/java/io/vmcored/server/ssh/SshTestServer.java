@@ -1,5 +1,7 @@
 package io.vmcored.server.ssh;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -7,11 +9,18 @@ import io.vmcored.protocol.flat.DecoderLimits;
 import io.vmcored.server.catalog.DumpCatalog;
 import io.vmcored.server.catalog.DumpRecord;
 import io.vmcored.server.catalog.Manifest;
+import io.vmcored.server.catalog.SpoolCatalog;
+import io.vmcored.server.config.ServerConfig;
+import io.vmcored.server.ingest.Admission;
+import io.vmcored.server.ingest.IngestBudget;
+import io.vmcored.server.ingest.IngestService;
+import io.vmcored.server.metrics.IngestMetrics;
 import io.vmcored.server.ssh.auth.AuthorizedKey;
 import io.vmcored.server.ssh.auth.AuthorizedKeyStore;
 import io.vmcored.server.ssh.auth.HostKeys;
 import io.vmcored.server.ssh.fs.ClientPaths;
 import io.vmcored.server.ssh.fs.SshSpool;
+import io.vmcored.server.storage.DiskGuard;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +36,7 @@ final class SshTestServer implements AutoCloseable {
 
     final Path spool;
     final Path state;
-    final DumpCatalog catalog;
+    final SpoolCatalog catalog;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     private final ExecutorService files = Executors.newFixedThreadPool(4);
     private SshReceiver receiver;
@@ -41,7 +50,13 @@ final class SshTestServer implements AutoCloseable {
     }
 
     void start(SshOptions options) throws IOException {
-        SshSpool sshSpool = new SshSpool(catalog, new ClientPaths(options.basePaths()));
+        ServerConfig config = new ServerConfig();
+        config.minFreeBytes = 0;
+        Admission admission = new Admission(config, new DiskGuard(spool, 0), catalog);
+        IngestService ingest = new IngestService(catalog, admission,
+                new IngestMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), () -> 0), files,
+                new IngestBudget(1 << 20, 8 << 20, 64 << 20));
+        SshSpool sshSpool = new SshSpool(ingest, catalog, new ClientPaths(options.basePaths()));
         receiver = new SshReceiver(group, files, state, sshSpool, options, "127.0.0.1", 0);
         receiver.start();
     }

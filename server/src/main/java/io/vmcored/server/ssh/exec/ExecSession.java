@@ -16,6 +16,8 @@ import org.apache.sshd.server.channel.ChannelDataReceiver;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.channel.ChannelSessionAware;
 import org.apache.sshd.server.command.Command;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One exec request: runs its chain of commands on a serial worker (never the I/O thread) and
@@ -28,7 +30,7 @@ import org.apache.sshd.server.command.Command;
  */
 final class ExecSession implements Command, ChannelSessionAware, ChannelDataReceiver {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.vmcored.ssh");
+    private static final Logger LOG = LoggerFactory.getLogger(ExecSession.class);
 
     private final List<SimpleCommand> commands;
     private final Builtins builtins;

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * ssh-copy-id's install step, {@code exec sh -c 'cd ; umask 077 ; ... cat >> "$AUTH_KEY_FILE" ...'}
@@ -15,6 +17,8 @@ import java.util.regex.Pattern;
  * its own store for the session's host. The only thing an enrollment-password login can do.
  */
 final class KeyEnrollment implements InputConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KeyEnrollment.class);
 
     /** Internal name the factory gives the recognized ssh-copy-id command. */
     static final String COMMAND = "vmcored-enroll-keys";
@@ -68,7 +72,7 @@ final class KeyEnrollment implements InputConsumer {
         }
         try {
             int added = ctx.keys.add(parsed);
-            org.slf4j.LoggerFactory.getLogger("io.vmcored.ssh").info("host={} keys enrolled={} offered={} via ssh-copy-id",
+            LOG.info("host={} keys enrolled={} offered={} via ssh-copy-id",
                     host, added, parsed.size());
         } catch (IllegalArgumentException e) {
             ctx.error("ssh-copy-id", e.getMessage());

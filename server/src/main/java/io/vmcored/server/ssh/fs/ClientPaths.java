@@ -26,7 +26,7 @@ public final class ClientPaths {
     public static final int MAX_PATH = 4096;
     public static final int MAX_NAME = 255;
     /** The catalog's manifest in every dump directory: clients may never write it. */
-    static final String RESERVED_MANIFEST = io.vmcored.server.catalog.ManifestIo.FILE_NAME;
+    static final String RESERVED_MANIFEST = ManifestIo.FILE_NAME;
 
     private final List<List<String>> bases;
 

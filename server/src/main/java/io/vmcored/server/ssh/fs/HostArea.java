@@ -1,8 +1,10 @@
 package io.vmcored.server.ssh.fs;
 
 import io.vmcored.protocol.rearrange.ContentKind;
-import io.vmcored.protocol.rearrange.StreamReceiver.Outcome;
+import io.vmcored.server.catalog.ClientNames;
 import io.vmcored.server.catalog.DumpRecord;
+import io.vmcored.server.catalog.Transport;
+import io.vmcored.server.ingest.RefusedException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -16,19 +18,20 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One host's area {@code <spool>/<host>/}: every file operation an SSH client can ask for.
  * Paths come from {@link ClientPaths} (lexical, confined); on disk, links are never followed,
  * so a symlink planted in the spool cannot lead out of it. Nothing here deletes a file.
  *
- * <p>Naming: a rearranged flattened stream drops a trailing {@code .flat} ({@code vmcore.flat}
- * is stored as {@code vmcore}); looking up {@code X.flat} finds the stored {@code X}.
+ * <p>Naming ({@link ClientNames}): a rearranged flattened stream drops a trailing {@code .flat}
+ * ({@code vmcore.flat} is stored as {@code vmcore}); looking up {@code X.flat} finds the stored
+ * {@code X}. What the client's names and renames mean for the dump's state is the catalog's rule.
  */
 public final class HostArea {
 
-    public static final String FLAT_SUFFIX = ".flat";
-    public static final String INCOMPLETE_SUFFIX = "-incomplete";
+    private static final Logger LOG = LoggerFactory.getLogger(HostArea.class);
     private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -80,11 +83,9 @@ public final class HostArea {
         if (Files.isRegularFile(f, NOFOLLOW)) {
             return f;
         }
-        if (p.file().endsWith(FLAT_SUFFIX) && p.file().length() > FLAT_SUFFIX.length()) {
-            Path stripped = f.resolveSibling(p.file().substring(0, p.file().length() - FLAT_SUFFIX.length()));
-            if (Files.isRegularFile(stripped, NOFOLLOW)) {
-                return stripped;
-            }
+        String stripped = ClientNames.withoutFlatSuffix(p.file());
+        if (stripped != null && Files.isRegularFile(f.resolveSibling(stripped), NOFOLLOW)) {
+            return f.resolveSibling(stripped);
         }
         return null;
     }
@@ -150,13 +151,12 @@ public final class HostArea {
         if (Files.isSymbolicLink(f) || Files.isDirectory(f, NOFOLLOW)) {
             throw new IOException(p.clientPath() + ": exists and is not a regular file; refusing to write through it");
         }
-        String refused = spool.refusal();
-        if (refused != null) {
-            spool.log().warn("host={} file={} outcome=refused reason={}", host, p.clientPath(), refused);
-            throw new IOException(p.clientPath() + ": upload refused: " + refused);
+        try {
+            return new Upload(this, p, spool.ingest().openNamed(host, p.dir(), p.file()));
+        } catch (RefusedException e) {
+            LOG.warn("host={} file={} outcome=refused reason={}", host, p.clientPath(), e.getMessage());
+            throw new IOException(p.clientPath() + ": upload refused: " + e.getMessage());
         }
-        DumpRecord record = record(p.dir());
-        return new Upload(this, p, record, record.upload(p.file(), SshSpool.TRANSPORT));
     }
 
     /** Writes a small text file at once (echo ... > FILE). */
@@ -185,20 +185,19 @@ public final class HostArea {
         }
         String srcName = src.getFileName().toString();
         String storedName = target.file();
-        if (storedName.endsWith(FLAT_SUFFIX) && storedName.length() > FLAT_SUFFIX.length() && !startsFlattened(src)) {
-            storedName = storedName.substring(0, storedName.length() - FLAT_SUFFIX.length());
+        String stripped = ClientNames.withoutFlatSuffix(storedName);
+        if (stripped != null && !startsFlattened(src)) {
+            storedName = stripped; // its content was rearranged: it is no longer a flattened stream
         }
         Path dst = src.resolveSibling(storedName);
         if (Files.isSymbolicLink(dst) || Files.isDirectory(dst, NOFOLLOW)) {
             throw new IOException(target.clientPath() + ": exists and is not a regular file");
         }
-        DumpRecord record = record(from.dir());
+        DumpRecord record = spool.catalog().register(host, from.dir(), Transport.SSH);
         if (!srcName.equals(storedName)) {
             record.renameFile(srcName, storedName);
         }
-        if (srcName.endsWith(INCOMPLETE_SUFFIX) && !storedName.endsWith(INCOMPLETE_SUFFIX)) {
-            finalizeFile(record, storedName);
-        }
+        record.namedFileRenamed(srcName, storedName);
         return new SpoolPath(target.dir(), storedName, target.clientPath());
     }
 
@@ -214,60 +213,6 @@ public final class HostArea {
 
     private FileStore store() throws IOException {
         return Files.getFileStore(root);
-    }
-
-    /** Called once per upload when its input ended (EOF) or broke (connection lost). */
-    void uploadEnded(DumpRecord record, String name, Outcome outcome, boolean eof) throws IOException {
-        if (!eof) {
-            record.fail(outcome.problem() == null ? "connection lost" : outcome.problem());
-            return;
-        }
-        if (name.endsWith(INCOMPLETE_SUFFIX)) {
-            // counts only after the client's mv: the dump stays receiving until then, or until the
-            // client goes quiet (IdleDumps ends it incomplete, naming the file never renamed)
-            return;
-        }
-        String stored = name;
-        if (outcome.kind() == ContentKind.FLATTENED && name.endsWith(FLAT_SUFFIX) && name.length() > FLAT_SUFFIX.length()) {
-            stored = name.substring(0, name.length() - FLAT_SUFFIX.length());
-            record.renameFile(name, stored);
-        }
-        if (isDump(outcome.kind())) {
-            record.setDumpFile(stored);
-        }
-        settle(record);
-    }
-
-    /** The file now has its final name: it is the dump file if its content is a dump; the dump's state follows. */
-    private void finalizeFile(DumpRecord record, String name) throws IOException {
-        var entry = record.snapshot().files.get(name);
-        String kind = entry == null ? null : entry.contentKind;
-        if (kind != null && isDump(ContentKind.valueOf(kind))) {
-            record.setDumpFile(name);
-        }
-        settle(record);
-    }
-
-    /**
-     * Ends the dump once its dump file has its final name; before that (a kernel log sent first,
-     * a status file) more sessions are coming, and {@link IdleDumps} ends it if none does.
-     */
-    private static void settle(DumpRecord record) throws IOException {
-        if (record.snapshot().dumpFile != null) {
-            record.complete();
-        }
-    }
-
-    private DumpRecord record(String dir) throws IOException {
-        return spool.catalog().register(host, dir, SshSpool.TRANSPORT);
-    }
-
-    Logger log() {
-        return spool.log();
-    }
-
-    static boolean isDump(ContentKind kind) {
-        return kind != null && kind != ContentKind.PLAIN;
     }
 
     private static boolean startsFlattened(Path f) throws IOException {

@@ -6,6 +6,8 @@ import io.vmcored.server.catalog.DumpRecord;
 import io.vmcored.server.catalog.FileUpload;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One file being written by a client (dd, cat, scp, SFTP, makedumpfile -R) into its dump's
@@ -15,6 +17,8 @@ import java.nio.ByteBuffer;
  */
 public final class Upload {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Upload.class);
+
     private final HostArea area;
     private final SpoolPath path;
     private final DumpRecord record;
@@ -22,10 +26,10 @@ public final class Upload {
     private String problem;
     private boolean ended;
 
-    Upload(HostArea area, SpoolPath path, DumpRecord record, FileUpload upload) {
+    Upload(HostArea area, SpoolPath path, FileUpload upload) {
         this.area = area;
         this.path = path;
-        this.record = record;
+        this.record = upload.record();
         this.upload = upload;
     }
 
@@ -46,7 +50,7 @@ public final class Upload {
     public String finish() throws IOException {
         ended = true;
         Outcome outcome = problem == null ? upload.finish() : upload.abort(problem);
-        area.uploadEnded(record, path.file(), outcome, true);
+        record.namedFileEnded(path.file(), outcome, true);
         return outcome.complete() ? null : outcome.problem() == null ? "stream ended before its end marker" : outcome.problem();
     }
 
@@ -58,9 +62,9 @@ public final class Upload {
         ended = true;
         try {
             Outcome outcome = upload.abort(why);
-            area.uploadEnded(record, path.file(), outcome, false);
+            record.namedFileEnded(path.file(), outcome, false);
         } catch (IOException | RuntimeException e) {
-            area.log().warn("host={} dump={} file={} outcome=incomplete problem=\"{}\" (recording failed: {})",
+            LOG.warn("host={} dump={} file={} outcome=incomplete problem=\"{}\" (recording failed: {})",
                     area.host(), record.id(), path.file(), why, e.getMessage());
         }
     }

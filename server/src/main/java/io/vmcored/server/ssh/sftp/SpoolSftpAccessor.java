@@ -9,6 +9,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.CopyOption;
 import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -125,18 +126,18 @@ public final class SpoolSftpAccessor implements SftpFileSystemAccessor {
     }
 
     @Override
-    public void setFileOwner(SftpSubsystemProxy subsystem, Path path, Principal value, java.nio.file.LinkOption... options) {
+    public void setFileOwner(SftpSubsystemProxy subsystem, Path path, Principal value, LinkOption... options) {
         // ownership is the daemon's
     }
 
     @Override
-    public void setGroupOwner(SftpSubsystemProxy subsystem, Path path, Principal value, java.nio.file.LinkOption... options) {
+    public void setGroupOwner(SftpSubsystemProxy subsystem, Path path, Principal value, LinkOption... options) {
         // ownership is the daemon's
     }
 
     @Override
     public void setFilePermissions(SftpSubsystemProxy subsystem, Path path, Set<PosixFilePermission> perms,
-                                   java.nio.file.LinkOption... options) {
+                                   LinkOption... options) {
         // lftp's chmod 700: the spool's permissions apply
     }
 

@@ -1,0 +1,24 @@
+package io.vmcored.server.http;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vmcored.server.analysis.CrashAnalysis;
+import io.vmcored.server.catalog.DumpCatalog;
+import io.vmcored.server.ingest.Admission;
+import io.vmcored.server.ingest.IngestService;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * What the HTTP API answers from.
+ *
+ * @param ingest      uploads (PUT, HEAD, end of dump)
+ * @param catalog     reads: listings, a dump's manifest, downloads
+ * @param access      who may read
+ * @param crash       signature groups
+ * @param registry    the metrics scraped at {@code /metrics}
+ * @param files       blocking file work (downloads)
+ * @param idleTimeout named in the problem of an upload cut for idleness
+ */
+public record HttpApi(IngestService ingest, DumpCatalog catalog, Admission access, CrashAnalysis crash,
+                      PrometheusMeterRegistry registry, ExecutorService files, Duration idleTimeout) {
+}

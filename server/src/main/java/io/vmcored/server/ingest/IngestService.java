@@ -1,0 +1,227 @@
+package io.vmcored.server.ingest;
+
+import io.netty.channel.Channel;
+import io.vmcored.protocol.flat.FlattenedFormatException;
+import io.vmcored.protocol.rearrange.StreamReceiver.Outcome;
+import io.vmcored.server.catalog.DumpCatalog;
+import io.vmcored.server.catalog.DumpRecord;
+import io.vmcored.server.catalog.DumpState;
+import io.vmcored.server.catalog.FileUpload;
+import io.vmcored.server.catalog.Transport;
+import io.vmcored.server.catalog.UploadBusyException;
+import io.vmcored.server.metrics.IngestMetrics;
+import io.vmcored.server.storage.DiskLowException;
+import io.vmcored.server.storage.ResumeMismatchException;
+import io.vmcored.server.storage.ResumePoint;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+
+/**
+ * The rules of an upload, for every transport: may it start, where does it resume, how does
+ * it end, what is the sender told. The TCP session, the HTTP handlers and the SSH file layer
+ * only translate their wire format to and from {@link UploadRequest}, {@link UploadStatus},
+ * {@link UploadResult} and {@link DumpEnd}. Every refusal is counted here, once.
+ *
+ * <p>Everything that may block runs on the file executor; the methods that return a future
+ * may be called from an event loop.
+ */
+public final class IngestService {
+
+    /** The file an agent's dump goes to unless it names another (its kernel log, say). */
+    public static final String MAIN_FILE = "vmcore";
+
+
+    private final DumpCatalog catalog;
+    private final Admission admission;
+    private final IngestMetrics metrics;
+    private final ExecutorService files;
+    private final IngestBudget budget;
+
+    public IngestService(DumpCatalog catalog, Admission admission, IngestMetrics metrics, ExecutorService files,
+                         IngestBudget budget) {
+        this.catalog = catalog;
+        this.admission = admission;
+        this.metrics = metrics;
+        this.files = files;
+        this.budget = budget;
+    }
+
+    /** Where the sender's file stands (HELLO, HEAD); fails with a {@link RefusedException}. */
+    public CompletableFuture<UploadStatus> status(UploadRequest req) {
+        return onFileThread(() -> {
+            authorize(req.host(), req.token());
+            Optional<DumpRecord> rec = find(req);
+            DumpState fileState = rec.map(r -> r.fileState(req.file())).orElse(null);
+            if (fileState != DumpState.COMPLETE) {
+                checkDisk(); // a file already complete is still reported: the sender's last answer may have been lost
+            }
+            ResumePoint rp = rec.map(r -> r.resumePoint(req.file())).orElse(null);
+            return new UploadStatus(rec.map(DumpRecord::id).orElse(null), rec.map(r -> r.state().wire()).orElse("new"),
+                    req.file(), fileState == null ? "new" : fileState.wire(), rp == null ? 0 : rp.from(),
+                    rp == null ? 0 : rp.committed(), admission.steer(req.host()));
+        });
+    }
+
+    /**
+     * Starts receiving {@code req}'s file from {@code channel}: new at offset 0, else resumed
+     * at the offset {@link #status} gave. A refusal fails the pump (then {@code onFailure},
+     * then {@link UploadPump#end} words it).
+     */
+    public UploadPump open(Transport transport, UploadRequest req, Channel channel, Consumer<Throwable> onFailure) {
+        UploadPump pump = new UploadPump(this, channel, onFailure);
+        pump.open(() -> {
+            authorize(req.host(), req.token());
+            Optional<DumpRecord> rec = find(req);
+            if (req.offset() > 0) {
+                ResumePoint rp = rec.map(r -> r.resumePoint(req.file())).orElse(null);
+                if (rp == null || rp.from() != req.offset()) {
+                    long expected = rp == null ? 0 : rp.from();
+                    throw refuse(Refusal.BAD_OFFSET, "cannot resume at " + req.offset() + ", expected offset "
+                            + expected + " (ask for it first)", expected);
+                }
+            }
+            checkDisk();
+            Map<String, String> steer = admission.steer(req.host());
+            DumpRecord r = rec.isPresent() ? rec.get() : catalog.create(req.host(), transport, req.dumpId());
+            if (!steer.isEmpty()) {
+                r.update(m -> m.steer = steer);
+            }
+            if (req.mainFile()) {
+                r.setDumpFile(req.file());
+                if (!req.options().isEmpty()) {
+                    r.update(m -> m.sender = req.options());
+                }
+            }
+            return req.offset() > 0 ? r.resume(req.file(), transport) : r.upload(req.file(), transport);
+        });
+        return pump;
+    }
+
+    /** A bare stream on the TCP port (no handshake): filed under the peer's address as the main file. */
+    public UploadPump openBare(String peer, Channel channel, Consumer<Throwable> onFailure) {
+        UploadPump pump = new UploadPump(this, channel, onFailure);
+        pump.open(() -> {
+            // a bare stream carries no token: once tokens are configured only the handshake uploads
+            authorize(peer, null);
+            checkDisk();
+            DumpRecord r = catalog.create(peer, Transport.TCP, null);
+            r.setDumpFile(MAIN_FILE);
+            return r.upload(MAIN_FILE, Transport.TCP);
+        });
+        return pump;
+    }
+
+    /**
+     * A file a client writes by name into a directory it named (SSH): blocking, on the
+     * caller's worker thread. The catalog's naming rules decide the dump's state from what
+     * the client does next ({@link DumpRecord#namedFileEnded}, {@link DumpRecord#namedFileRenamed}).
+     */
+    public FileUpload openNamed(String host, String dir, String file) throws IOException {
+        checkDisk();
+        return catalog.register(host, dir, Transport.SSH).upload(file, Transport.SSH);
+    }
+
+    /** The sender sent every file it will send (END): the dump's final state. */
+    public CompletableFuture<DumpEnd> endDump(String host, String dumpId, String token) {
+        return onFileThread(() -> {
+            authorize(host, token);
+            Optional<DumpRecord> rec = dumpId == null ? Optional.empty() : catalog.byClientId(host, dumpId);
+            if (rec.isEmpty()) {
+                throw refuse(Refusal.UNKNOWN_DUMP, "no dump " + dumpId + " of host " + host, null);
+            }
+            DumpState s = rec.get().complete();
+            return new DumpEnd(rec.get().id(), s.wire(), rec.get().summary().problem());
+        });
+    }
+
+    /** On the file thread once an upload ended: ends the dump if that was its main file, and words the result. */
+    UploadResult result(FileUpload up, Outcome o, Throwable failure) throws IOException {
+        if (failure instanceof RefusedException e) {
+            return UploadResult.refused(e, null);
+        }
+        if (failure instanceof UploadBusyException) {
+            return UploadResult.refused(refuse(Refusal.BUSY, failure.getMessage(), null), null);
+        }
+        if (up == null) {
+            return UploadResult.storage(failure == null ? "upload did not start" : UploadPump.message(failure));
+        }
+        DumpRecord r = up.record();
+        if (failure instanceof ResumeMismatchException) {
+            r.fail("resumed stream did not match the committed part");
+            ResumePoint rp = r.resumePoint(up.name());
+            return UploadResult.refused(refuse(Refusal.RESUME_MISMATCH, failure.getMessage(), rp == null ? 0 : rp.from()),
+                    r.id());
+        }
+        DumpState state = r.fileDone(up.name());
+        ResumePoint rp = r.resumePoint(up.name());
+        UploadResult.Ending ending = o.complete() ? UploadResult.Ending.COMPLETE
+                : failure instanceof DiskLowException ? UploadResult.Ending.DISK_LOW
+                : failure instanceof FlattenedFormatException ? UploadResult.Ending.MALFORMED
+                : UploadResult.Ending.INCOMPLETE;
+        long committed = o.complete() ? o.streamBytes() : rp == null ? 0 : rp.committed();
+        long offset = o.complete() ? o.streamBytes() : rp == null ? 0 : rp.from();
+        return new UploadResult(ending, null, r.id(), state.wire(), up.name(), o.complete() ? "complete" : "incomplete",
+                committed, offset, o.fileSize(), null, o.problem());
+    }
+
+    /** A refusal, counted; transports use it for what they refuse themselves (a request they cannot parse). */
+    public RefusedException refuse(Refusal reason, String message, Long offset) {
+        metrics.refused(reason.metric());
+        return new RefusedException(reason, message, offset);
+    }
+
+    ExecutorService files() {
+        return files;
+    }
+
+    IngestBudget budget() {
+        return budget;
+    }
+
+    /** Null while the spool takes uploads, else why not. */
+    String diskRefusal() {
+        return admission.refusal();
+    }
+
+    private void authorize(String host, String token) throws RefusedException {
+        if (!admission.mayUpload(host, token)) {
+            throw refuse(Refusal.UNAUTHORIZED, "token not valid for host " + host, null);
+        }
+    }
+
+    private void checkDisk() throws RefusedException {
+        String refusal = admission.refusal();
+        if (refusal != null) {
+            throw refuse(Refusal.DISK_LOW, refusal, null);
+        }
+    }
+
+    private Optional<DumpRecord> find(UploadRequest req) {
+        return req.dumpId() == null ? Optional.empty() : catalog.byClientId(req.host(), req.dumpId());
+    }
+
+    private interface FileWork<T> {
+        T run() throws IOException;
+    }
+
+    private <T> CompletableFuture<T> onFileThread(FileWork<T> work) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        try {
+            files.execute(() -> {
+                try {
+                    f.complete(work.run());
+                } catch (IOException | RuntimeException e) {
+                    f.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            f.completeExceptionally(new IOException("file executor saturated or stopped"));
+        }
+        return f;
+    }
+}

@@ -1,0 +1,23 @@
+package io.vmcored.server.ingest;
+
+import java.util.Map;
+
+/**
+ * A sender's request about one file of one dump, whatever the transport: the TCP handshake's
+ * words or the HTTP query.
+ *
+ * @param host    the crashed host (checked)
+ * @param dumpId  the sender's id of the dump, or null (HTTP without {@code ?dump=})
+ * @param file    the file inside the dump (checked)
+ * @param offset  stream offset to resume at; 0 for a new upload
+ * @param token   the presented token, or null
+ * @param options what the sender says it used for the dump file (level, compress, mode)
+ */
+public record UploadRequest(String host, String dumpId, String file, long offset, String token,
+                            Map<String, String> options) {
+
+    /** Whether this is the dump's main file (its outcome decides the dump's state). */
+    public boolean mainFile() {
+        return file.equals(IngestService.MAIN_FILE);
+    }
+}
