@@ -8,12 +8,13 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Dumps grouped by crash signature. Rebuilt at start from the catalog's summaries (and one
  * report per group, for its headline), updated by each analysis; a dump analyzed again (a resumed upload) moves to
  * its new group instead of counting twice. Memory: one entry per analyzed dump, like the
- * catalog itself. Thread-safe.
+ * catalog itself; listing the groups costs what the groups are, not their dumps. Thread-safe.
  */
 final class SignatureIndex {
 
@@ -46,7 +47,7 @@ final class SignatureIndex {
             g = new Group(signature);
             groups.put(signature, g);
         }
-        g.dumps.put(id, new Entry(host, seen, kernel));
+        g.add(id, new Entry(host, seen, kernel));
         if (g.sampleId == null || !seen.isBefore(g.sampleSeen)) {
             g.sample = sample;
             g.sampleSeen = seen;
@@ -110,7 +111,7 @@ final class SignatureIndex {
             return;
         }
         Group g = groups.get(sig);
-        g.dumps.remove(id);
+        g.remove(id);
         if (g.dumps.isEmpty()) {
             groups.remove(sig);
         }
@@ -119,9 +120,16 @@ final class SignatureIndex {
     private record Entry(String host, Instant seen, String kernel) {
     }
 
+    /**
+     * One signature's dumps and its running aggregates (hosts, kernels, first and last seen),
+     * kept up to date on every change so that listing the groups never walks their dumps.
+     */
     private static final class Group {
         final String signature;
         final Map<String, Entry> dumps = new HashMap<>();
+        final TreeMap<String, Integer> hosts = new TreeMap<>();
+        final TreeMap<String, Integer> kernels = new TreeMap<>();
+        final TreeSet<Seen> seen = new TreeSet<>();
         CrashReport sample;
         Instant sampleSeen;
         String sampleId;
@@ -130,35 +138,54 @@ final class SignatureIndex {
             this.signature = signature;
         }
 
-        SignatureGroup view() {
-            Instant first = null;
-            Instant last = null;
-            String lastId = null;
-            Map<String, Integer> hosts = new TreeMap<>();
-            Map<String, Integer> kernels = new TreeMap<>();
-            for (Map.Entry<String, Entry> d : dumps.entrySet()) {
-                Entry e = d.getValue();
-                first = first == null || e.seen.isBefore(first) ? e.seen : first;
-                if (last == null || e.seen.isAfter(last) || (e.seen.equals(last) && d.getKey().compareTo(lastId) > 0)) {
-                    last = e.seen;
-                    lastId = d.getKey();
-                }
-                hosts.merge(e.host, 1, Integer::sum);
-                if (e.kernel != null) {
-                    kernels.merge(e.kernel, 1, Integer::sum);
-                }
+        void add(String id, Entry e) {
+            dumps.put(id, e);
+            hosts.merge(e.host, 1, Integer::sum);
+            if (e.kernel != null) {
+                kernels.merge(e.kernel, 1, Integer::sum);
             }
-            return new SignatureGroup(signature, dumps.size(), String.valueOf(first), String.valueOf(last),
-                    hosts.size(), head(hosts), head(kernels), sample.headline(), sample.trigger(),
-                    sample.faultingFunction(), sample.topFrames(), lastId);
+            seen.add(new Seen(e.seen, id));
         }
 
-        private static List<String> head(Map<String, Integer> m) {
+        void remove(String id) {
+            Entry e = dumps.remove(id);
+            if (e == null) {
+                return;
+            }
+            decrement(hosts, e.host);
+            if (e.kernel != null) {
+                decrement(kernels, e.kernel);
+            }
+            seen.remove(new Seen(e.seen, id));
+        }
+
+        SignatureGroup view() {
+            Seen first = seen.first();
+            Seen last = seen.last();
+            return new SignatureGroup(signature, dumps.size(), first.at.toString(), last.at.toString(),
+                    hosts.size(), head(hosts), head(kernels), sample.headline(), sample.trigger(),
+                    sample.faultingFunction(), sample.topFrames(), last.id);
+        }
+
+        private static void decrement(Map<String, Integer> counts, String key) {
+            counts.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1);
+        }
+
+        private static List<String> head(TreeMap<String, Integer> m) {
             List<String> out = new ArrayList<>();
             for (Iterator<String> it = m.keySet().iterator(); it.hasNext() && out.size() < MAX_LISTED; ) {
                 out.add(it.next());
             }
             return out;
+        }
+    }
+
+    /** When a dump arrived, ordered by time then id (the newest of one second is the greatest id). */
+    private record Seen(Instant at, String id) implements Comparable<Seen> {
+        @Override
+        public int compareTo(Seen o) {
+            int c = at.compareTo(o.at);
+            return c != 0 ? c : id.compareTo(o.id);
         }
     }
 }
