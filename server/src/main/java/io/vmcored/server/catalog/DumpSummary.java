@@ -1,68 +1,86 @@
 package io.vmcored.server.catalog;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import io.vmcored.server.catalog.Manifest.FileEntry;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Comparator;
+import java.util.Map;
 
 /**
- * What listings, filters, retention and the start-up of crash analysis need of one dump,
- * immutable: made from the manifest at every save, so that none of them copies or reads a manifest.
+ * What listings, filters, retention and steering need of one dump, taken from its manifest
+ * once: immutable, so the catalog's indexes can share it between threads. Serialized as the
+ * items of {@code GET /api/v1/dumps} (times ISO-8601, state by its wire name).
+ *
+ * @param size       bytes of the dump file, 0 when there is none
+ * @param totalBytes bytes of all files of the dump (retention)
+ * @param kernel     kernel release from the dump header, else from the crash analysis
+ * @param panic      the analysis' panic line, else its trigger line
+ * @param analyzed   crash analysis has run on it (its signature, if any, is known)
  */
-public record DumpSummary(String id, String host, @JsonIgnore String clientId, @JsonIgnore DumpState state,
-                          String transport, @JsonIgnore Instant created, @JsonIgnore Instant finished,
-                          String dumpFile, long size, @JsonIgnore long totalBytes, String format, String kernel,
-                          String crashTime, String signature, String panic, String problem,
-                          @JsonIgnore boolean analyzed) {
+@JsonInclude(JsonInclude.Include.ALWAYS)
+@JsonPropertyOrder({"id", "host", "state", "transport", "created", "finished", "dumpFile", "size", "kernel",
+        "crashTime", "format", "signature", "panic", "problem"})
+public record DumpSummary(
+        String id,
+        String host,
+        @JsonIgnore String clientId,
+        DumpState state,
+        String transport,
+        @JsonSerialize(using = ToStringSerializer.class) Instant created,
+        @JsonSerialize(using = ToStringSerializer.class) Instant finished,
+        String dumpFile,
+        long size,
+        @JsonIgnore long totalBytes,
+        String format,
+        String kernel,
+        String crashTime,
+        String signature,
+        String panic,
+        String problem,
+        @JsonIgnore boolean analyzed) {
 
+    /** Oldest first: arrival time, then id (within one host a later id is a later directory). */
+    public static final Comparator<DumpSummary> ORDER =
+            Comparator.comparing(DumpSummary::created).thenComparing(DumpSummary::id);
+
+    public DumpSummary {
+        if (id == null || host == null || state == null || created == null) {
+            throw new IllegalArgumentException("dump summary needs id, host, state and created; got id=" + id
+                    + " host=" + host + " state=" + state + " created=" + created);
+        }
+    }
+
+    /** The summary of a manifest (a snapshot or one just read). Never throws on bad times: EPOCH / null. */
     public static DumpSummary of(Manifest m) {
-        FileEntry f = m.dumpFile == null ? null : m.files.get(m.dumpFile);
+        Manifest.FileEntry main = m.dumpFile == null ? null : m.files.get(m.dumpFile);
         long total = 0;
-        for (FileEntry e : m.files.values()) {
-            total += e.fileSize;
+        for (Manifest.FileEntry f : m.files.values()) {
+            total += f.fileSize;
         }
-        String format = null;
-        String kernel = null;
-        String crashTime = null;
-        if (m.inspect != null) {
-            format = m.inspect.get("format");
-            kernel = m.inspect.get("kernel");
-            crashTime = m.inspect.get("crashTime");
+        Map<String, String> inspect = m.inspect == null ? Map.of() : m.inspect;
+        Map<String, Object> analysis = m.analysis == null ? Map.of() : m.analysis;
+        Instant created = instant(m.created);
+        String kernel = inspect.get("kernel") != null ? inspect.get("kernel") : text(analysis.get("kernelRelease"));
+        String panic = analysis.get("panicLine") != null ? text(analysis.get("panicLine")) : text(analysis.get("trigger"));
+        Transport t = Transport.parse(m.transport);
+        // few distinct values shared by thousands of dumps: one copy each (100,000 dumps in the heap)
+        return new DumpSummary(m.id, shared(m.host), m.clientId, m.state == null ? DumpState.INCOMPLETE : m.state,
+                shared(t == null ? m.transport : t.label()), created == null ? Instant.EPOCH : created,
+                instant(m.finished), shared(m.dumpFile), main == null ? 0 : main.fileSize, total,
+                shared(inspect.get("format")), shared(kernel), inspect.get("crashTime"),
+                shared(text(analysis.get("signature"))), shared(panic), m.problem, m.analysis != null);
+    }
+
+    private static Instant instant(String s) {
+        if (s == null) {
+            return null;
         }
-        String signature = null;
-        String panic = null;
-        if (m.analysis != null) {
-            signature = text(m.analysis.get("signature"));
-            panic = text(m.analysis.get("panicLine") != null ? m.analysis.get("panicLine") : m.analysis.get("trigger"));
-            if (kernel == null) {
-                kernel = text(m.analysis.get("kernelRelease"));
-            }
-        }
-        Instant created = time(m.created);
-        return new DumpSummary(m.id, m.host, m.clientId, m.state, m.transport, created == null ? Instant.EPOCH : created,
-                time(m.finished), m.dumpFile, f == null ? 0 : f.fileSize, total, format, kernel, crashTime, signature,
-                panic, m.problem, m.analysis != null);
-    }
-
-    @JsonProperty("state")
-    public String stateName() {
-        return state.wire();
-    }
-
-    @JsonProperty("created")
-    public String createdText() {
-        return created.toString();
-    }
-
-    @JsonProperty("finished")
-    public String finishedText() {
-        return finished == null ? null : finished.toString();
-    }
-
-    private static Instant time(String s) {
         try {
-            return s == null ? null : Instant.parse(s);
+            return Instant.parse(s);
         } catch (DateTimeParseException e) {
             return null;
         }
@@ -70,5 +88,9 @@ public record DumpSummary(String id, String host, @JsonIgnore String clientId, @
 
     private static String text(Object o) {
         return o == null ? null : o.toString();
+    }
+
+    private static String shared(String s) {
+        return s == null ? null : s.intern();
     }
 }
