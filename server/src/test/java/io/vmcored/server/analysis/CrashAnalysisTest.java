@@ -64,9 +64,11 @@ class CrashAnalysisTest {
             JsonNode meta = JSON.readTree(s.sh("curl -sS" + op + "http://127.0.0.1:$HTTP/api/v1/dumps/" + b.id()));
             assertEquals(PANIC, meta.get("analysis").get("panicLine").asText(), "API manifest: " + meta);
             assertEquals(sig, meta.get("analysis").get("signature").asText(), "API signature");
-            JsonNode list = JSON.readTree(s.sh("curl -sS" + op + "http://127.0.0.1:$HTTP/api/v1/dumps"));
+            JsonNode list = JSON.readTree(s.sh("curl -sS" + op + "http://127.0.0.1:$HTTP/api/v1/dumps")).get("items");
             assertEquals(sig, list.get(0).get("signature").asText(), "signature in the dump list: " + list);
             assertEquals(PANIC, list.get(0).get("panic").asText(), "panic in the dump list");
+            JsonNode bySig = JSON.readTree(s.sh("curl -sS" + op + "http://127.0.0.1:$HTTP/api/v1/dumps?signature=" + sig));
+            assertEquals(2, bySig.get("total").asInt(), "the listing filtered by the signature: " + bySig);
 
             assertEquals("401", s.sh("curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$HTTP/api/v1/signatures"),
                     "signatures without the operator token");

@@ -70,8 +70,10 @@ class HttpApiTest {
             assertEquals("401", s.sh("curl -s -o /dev/null -w '%{http_code}'" + auth + "'" + base + "'"),
                     "listing with a host token");
             JsonNode list = json(s.sh("curl -sS" + op + "'" + base + "?host=web1&state=complete'"));
-            assertEquals(1, list.size(), "filtered list: " + list);
-            assertEquals(id, list.get(0).get("id").asText(), "listed id");
+            assertEquals(1, list.get("items").size(), "filtered list: " + list);
+            assertEquals(1, list.get("total").asInt(), "filtered list's total: " + list);
+            assertTrue(list.get("next").isNull(), "one page, no next cursor: " + list);
+            assertEquals(id, list.get("items").get(0).get("id").asText(), "listed id");
             JsonNode meta = json(s.sh("curl -sS" + op + "'" + base + "/" + id + "'"));
             assertEquals("kdump-compressed", meta.get("inspect").get("format").asText(), "inspection: " + meta);
             assertEquals(1, meta.get("resumes").asInt(), "resumes");
