@@ -31,6 +31,12 @@ public interface DumpCatalog {
     /** The newest dump of {@code host} that the sender called {@code clientId}. */
     Optional<DumpRecord> byClientId(String host, String clientId);
 
+    /** One page of summaries, newest first: costs what the page holds, not the catalog. */
+    DumpPage list(DumpQuery q);
+
+    /** Whether any dump has {@code value} in {@code field} (a filter naming none is a typo, not an empty page). */
+    boolean knows(DumpQuery.Field field, String value);
+
     /** Dumps matching {@code filter}, oldest first. Walks every dump: for background jobs, never per request. */
     List<DumpRecord> list(Predicate<DumpRecord> filter);
 

@@ -54,6 +54,14 @@ public record DumpSummary(
         }
     }
 
+    /** A summary not yet analyzed (tests, and dumps still arriving). */
+    public DumpSummary(String id, String host, String clientId, DumpState state, String transport, Instant created,
+                       Instant finished, String dumpFile, long size, long totalBytes, String format, String kernel,
+                       String crashTime, String signature, String panic, String problem) {
+        this(id, host, clientId, state, transport, created, finished, dumpFile, size, totalBytes, format, kernel,
+                crashTime, signature, panic, problem, false);
+    }
+
     /** The summary of a manifest (a snapshot or one just read). Never throws on bad times: EPOCH / null. */
     public static DumpSummary of(Manifest m) {
         Manifest.FileEntry main = m.dumpFile == null ? null : m.files.get(m.dumpFile);

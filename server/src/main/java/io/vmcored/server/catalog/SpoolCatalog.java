@@ -39,10 +39,8 @@ public final class SpoolCatalog implements DumpCatalog {
     private final SpoolLayout layout;
     private final DecoderLimits limits;
     private final Map<String, DumpRecord> byId = new ConcurrentHashMap<>();
-    /** host + NUL + sender's dump id -> the newest such dump. */
-    private final Map<String, DumpRecord> byClientId = new ConcurrentHashMap<>();
-    /** host -> its dumps: per-host counts cost what one host has, not the fleet. */
-    private final Map<String, Map<String, DumpRecord>> byHost = new ConcurrentHashMap<>();
+    /** Summaries by host, sender's id, state, signature, kernel and time: no lookup walks the catalog. */
+    private final CatalogIndex index = new CatalogIndex();
     private volatile UploadObserver observer = UploadObserver.NONE;
     private volatile Executor background = Runnable::run;
     private volatile DumpListener listener = DumpListener.NONE;
@@ -116,7 +114,17 @@ public final class SpoolCatalog implements DumpCatalog {
 
     @Override
     public Optional<DumpRecord> byClientId(String host, String clientId) {
-        return Optional.ofNullable(byClientId.get(clientKey(host, clientId)));
+        return index.byClientId(host, clientId).map(byId::get);
+    }
+
+    @Override
+    public DumpPage list(DumpQuery q) {
+        return index.page(q);
+    }
+
+    @Override
+    public boolean knows(DumpQuery.Field field, String value) {
+        return index.knows(field, value);
     }
 
     @Override
@@ -133,8 +141,7 @@ public final class SpoolCatalog implements DumpCatalog {
 
     @Override
     public long count(String host, DumpState state) {
-        Map<String, DumpRecord> dumps = byHost.get(host);
-        return dumps == null ? 0 : dumps.values().stream().filter(r -> r.state() == state).count();
+        return index.count(host, state);
     }
 
     @Override
@@ -180,11 +187,10 @@ public final class SpoolCatalog implements DumpCatalog {
         }
     }
 
-    /** A record's manifest was saved: its summary may name a new client id. */
+    /** A record's manifest was saved: its new summary replaces the old one in every index. */
     void saved(DumpRecord r) {
-        if (r.clientId() != null && byId.get(r.id()) == r) {
-            byClientId.merge(clientKey(r.host(), r.clientId()), r,
-                    (old, now) -> now.summary().created().isBefore(old.summary().created()) ? old : now);
+        if (byId.get(r.id()) == r) {
+            index.put(r.summary());
         }
     }
 
@@ -192,24 +198,14 @@ public final class SpoolCatalog implements DumpCatalog {
         return host + "@" + dirName;
     }
 
-    private static String clientKey(String host, String clientId) {
-        return host + '\0' + clientId;
-    }
-
     private void index(DumpRecord r) {
         byId.put(r.id(), r);
-        byHost.computeIfAbsent(r.host(), h -> new ConcurrentHashMap<>()).put(r.id(), r);
         saved(r);
     }
 
     private void forget(DumpRecord r) {
-        byId.remove(r.id(), r);
-        Map<String, DumpRecord> dumps = byHost.get(r.host());
-        if (dumps != null) {
-            dumps.remove(r.id(), r);
-        }
-        if (r.clientId() != null) {
-            byClientId.remove(clientKey(r.host(), r.clientId()), r);
+        if (byId.remove(r.id(), r)) {
+            index.remove(r.id());
         }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vmcored.server.catalog.DumpRecord;
+import io.vmcored.server.catalog.Transport;
 import io.vmcored.server.daemon.TestServer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ class DumpListingTest {
         try (TestServer s = TestServer.start(tmp)) {
             List<String> newestFirst = new ArrayList<>();
             for (int i = 0; i < 7; i++) {
-                DumpRecord r = s.ctx().catalog().create(i % 2 == 0 ? "web1" : "web2", "http", "boot-" + i);
+                DumpRecord r = s.ctx().catalog().create(i % 2 == 0 ? "web1" : "web2", Transport.HTTP, "boot-" + i);
                 if (i == 4) {
                     r.reject("test: refused");
                 } else {
@@ -67,7 +68,7 @@ class DumpListingTest {
     @Test
     void badParametersAre400sNamingTheParameterAndTheValue() throws Exception {
         try (TestServer s = TestServer.start(tmp)) {
-            s.ctx().catalog().create("web1", "http", "boot-1").fail("test");
+            s.ctx().catalog().create("web1", Transport.HTTP, "boot-1").fail("test");
             Map<String, String> cases = Map.ofEntries(
                     Map.entry("hots=web1", "unknown query parameter \"hots\" (value \"web1\")"),
                     Map.entry("state=done", "state \"done\": expected one of receiving, complete, incomplete, rejected"),
