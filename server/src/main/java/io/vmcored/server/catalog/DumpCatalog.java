@@ -23,6 +23,12 @@ public interface DumpCatalog {
     /** A new dump of {@code host}, in a fresh directory; {@code clientId} is the sender's dump id or null. */
     DumpRecord create(String host, Transport transport, String clientId) throws IOException;
 
+    /**
+     * The newest dump of {@code host} that the sender called {@code clientId}, or a new one:
+     * two requests for one dump id at once get the same dump, never two.
+     */
+    DumpRecord findOrCreate(String host, Transport transport, String clientId) throws IOException;
+
     /** The dump in a directory the client named (SSH {@code mkdir -p}): created if new, else the existing one. */
     DumpRecord register(String host, String name, Transport transport) throws IOException;
 

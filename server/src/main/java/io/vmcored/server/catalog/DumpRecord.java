@@ -181,12 +181,14 @@ public final class DumpRecord {
 
     /** Names the main dump file (the one whose outcome decides the dump's state). */
     public synchronized void setDumpFile(String name) throws IOException {
+        checkLive();
         manifest().dumpFile = SpoolLayout.checkName("file name", name);
         save();
     }
 
     /** Follows a client's rename (SSH {@code mv vmcore-incomplete vmcore.flat}); the manifest keeps the entry. */
     public synchronized void renameFile(String from, String to) throws IOException {
+        checkLive();
         Files.move(fileFor(from), fileFor(to), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         Manifest mf = manifest();
         FileEntry e = mf.files.remove(from);
@@ -276,6 +278,7 @@ public final class DumpRecord {
 
     /** Records a change to the manifest (steering, sender options, analysis). */
     public synchronized void update(Consumer<Manifest> change) throws IOException {
+        checkLive();
         change.accept(manifest());
         save();
     }
@@ -407,10 +410,14 @@ public final class DumpRecord {
     }
 
     private synchronized void claim(String name) throws IOException {
-        if (deleted) {
-            throw new IOException("dump " + id + " was deleted");
-        }
+        checkLive();
         claims.claim(name, id);
+    }
+
+    private void checkLive() throws DumpDeletedException {
+        if (deleted) {
+            throw new DumpDeletedException("dump " + id + " was deleted");
+        }
     }
 
     private synchronized void unclaim(String name) {
@@ -501,6 +508,9 @@ public final class DumpRecord {
     }
 
     private void save() throws IOException {
+        if (deleted) {
+            return; // a late save (a sync finishing, a checkpoint) must not bring a deleted directory back
+        }
         Manifest mf = manifest();
         mf.updated = Instant.now().toString();
         // durable only once no complete file still waits for its own fsync: a durable manifest

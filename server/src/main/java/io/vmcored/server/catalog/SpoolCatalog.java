@@ -41,6 +41,8 @@ public final class SpoolCatalog implements DumpCatalog {
     private final Map<String, DumpRecord> byId = new ConcurrentHashMap<>();
     /** Summaries by host, sender's id, state, signature, kernel and time: no lookup walks the catalog. */
     private final CatalogIndex index = new CatalogIndex();
+    /** Striped locks for find-or-create by sender id: two hosts' new dumps do not wait for each other. */
+    private final Object[] creating = new Object[64];
     private volatile UploadObserver observer = UploadObserver.NONE;
     private volatile Executor background = Runnable::run;
     private volatile DumpListener listener = DumpListener.NONE;
@@ -49,6 +51,9 @@ public final class SpoolCatalog implements DumpCatalog {
     private SpoolCatalog(SpoolLayout layout, DecoderLimits limits) {
         this.layout = layout;
         this.limits = limits;
+        for (int i = 0; i < creating.length; i++) {
+            creating[i] = new Object();
+        }
     }
 
     /** Opens (creating) the spool and rebuilds the index from its manifests. Blocking. */
@@ -94,6 +99,15 @@ public final class SpoolCatalog implements DumpCatalog {
     public DumpRecord create(String host, Transport transport, String clientId) throws IOException {
         Path dir = layout.newDumpDirectory(host);
         return add(dir, host, transport, clientId);
+    }
+
+    @Override
+    public DumpRecord findOrCreate(String host, Transport transport, String clientId) throws IOException {
+        Object lock = creating[Math.floorMod((host + '\0' + clientId).hashCode(), creating.length)];
+        synchronized (lock) {
+            Optional<DumpRecord> existing = byClientId(host, clientId);
+            return existing.isPresent() ? existing.get() : create(host, transport, clientId);
+        }
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.vmcored.protocol.flat.FlattenedFormatException;
 import io.vmcored.protocol.rearrange.StreamReceiver.Outcome;
 import io.vmcored.server.catalog.DumpCatalog;
+import io.vmcored.server.catalog.DumpDeletedException;
 import io.vmcored.server.catalog.DumpRecord;
 import io.vmcored.server.catalog.DumpState;
 import io.vmcored.server.catalog.FileUpload;
@@ -87,19 +88,36 @@ public final class IngestService {
             }
             checkDisk();
             Map<String, String> steer = admission.steer(req.host());
-            DumpRecord r = rec.isPresent() ? rec.get() : catalog.create(req.host(), transport, req.dumpId());
-            if (!steer.isEmpty()) {
-                r.update(m -> m.steer = steer);
-            }
-            if (req.mainFile()) {
-                r.setDumpFile(req.file());
-                if (!req.options().isEmpty()) {
-                    r.update(m -> m.sender = req.options());
+            try {
+                return start(transport, req, rec.isPresent() ? rec.get() : newDump(transport, req), steer);
+            } catch (DumpDeletedException e) {
+                if (req.offset() > 0) {
+                    throw refuse(Refusal.BAD_OFFSET, "cannot resume at " + req.offset() + ": " + e.getMessage(), 0L);
                 }
+                // retention removed the old dump of this id just now: the upload starts a new one
+                return start(transport, req, newDump(transport, req), steer);
             }
-            return req.offset() > 0 ? r.resume(req.file(), transport) : r.upload(req.file(), transport);
         });
         return pump;
+    }
+
+    private DumpRecord newDump(Transport transport, UploadRequest req) throws IOException {
+        return req.dumpId() == null ? catalog.create(req.host(), transport, null)
+                : catalog.findOrCreate(req.host(), transport, req.dumpId());
+    }
+
+    private FileUpload start(Transport transport, UploadRequest req, DumpRecord r, Map<String, String> steer)
+            throws IOException {
+        if (!steer.isEmpty()) {
+            r.update(m -> m.steer = steer);
+        }
+        if (req.mainFile()) {
+            r.setDumpFile(req.file());
+            if (!req.options().isEmpty()) {
+                r.update(m -> m.sender = req.options());
+            }
+        }
+        return req.offset() > 0 ? r.resume(req.file(), transport) : r.upload(req.file(), transport);
     }
 
     /** A bare stream on the TCP port (no handshake): filed under the peer's address as the main file. */
@@ -160,13 +178,18 @@ public final class IngestService {
         DumpState state = r.fileDone(up.name());
         ResumePoint rp = r.resumePoint(up.name());
         UploadResult.Ending ending = o.complete() ? UploadResult.Ending.COMPLETE
-                : failure instanceof DiskLowException ? UploadResult.Ending.DISK_LOW
+                : DiskLowException.isDiskFull(failure) || DiskLowException.isDiskFull(problemOf(o))
+                        ? UploadResult.Ending.DISK_LOW
                 : failure instanceof FlattenedFormatException ? UploadResult.Ending.MALFORMED
                 : UploadResult.Ending.INCOMPLETE;
         long committed = o.complete() ? o.streamBytes() : rp == null ? 0 : rp.committed();
         long offset = o.complete() ? o.streamBytes() : rp == null ? 0 : rp.from();
         return new UploadResult(ending, null, r.id(), state.wire(), up.name(), o.complete() ? "complete" : "incomplete",
                 committed, offset, o.fileSize(), null, o.problem());
+    }
+
+    private static Throwable problemOf(Outcome o) {
+        return o.problem() == null ? null : new IOException(o.problem());
     }
 
     /** A refusal, counted; transports use it for what they refuse themselves (a request they cannot parse). */
