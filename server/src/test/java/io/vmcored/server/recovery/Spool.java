@@ -79,6 +79,20 @@ final class Spool {
     }
 
     /**
+     * Polls one dump's manifest until it passes {@code condition} or the time is up; returns the
+     * last manifest read, for the caller to assert on with its own context.
+     */
+    static JsonNode poll(Path dumpDir, Duration timeout, Predicate<JsonNode> condition) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        JsonNode m = manifest(dumpDir);
+        while (!condition.test(m) && System.nanoTime() < end) {
+            Thread.sleep(50);
+            m = manifest(dumpDir);
+        }
+        return m;
+    }
+
+    /**
      * Polls {@code find} until it yields a directory whose manifest passes {@code condition};
      * fails with {@code what} and the last manifest seen when the time is up.
      */
