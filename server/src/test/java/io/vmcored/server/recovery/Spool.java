@@ -102,6 +102,9 @@ final class Spool {
         JsonNode last = null;
         while (System.nanoTime() < end) {
             for (Path d : find.get()) {
+                if (!Files.isRegularFile(d.resolve("manifest.json"))) {
+                    continue; // not a catalog dump yet (e.g. only mkdir'ed over SSH)
+                }
                 last = manifest(d);
                 if (condition.test(last)) {
                     return d;
