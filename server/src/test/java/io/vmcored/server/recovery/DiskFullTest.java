@@ -46,7 +46,7 @@ class DiskFullTest {
 
     @Test
     void tcp() throws Exception {
-        try (ServerProcess s = start()) {
+        try (ServerProcess s = start(false)) {
             int port = s.port("tcp");
             String first = Senders.put(port, "f1", "small", 0, Fixtures.stream(CrashRecoveryTest.NAME));
             assertTrue(first.startsWith("DONE "), "first dump fits: " + first);
@@ -61,7 +61,7 @@ class DiskFullTest {
 
     @Test
     void http() throws Exception {
-        try (ServerProcess s = start()) {
+        try (ServerProcess s = start(false)) {
             int port = s.port("http");
             Senders.HttpAnswer first = Senders.httpPut(port, "f2", "small", 0, Fixtures.stream(CrashRecoveryTest.NAME));
             assertEquals(201, first.code(), "first dump fits: " + first);
@@ -79,7 +79,7 @@ class DiskFullTest {
     @Test
     void ssh() throws Exception {
         SshClient ssh = new SshClient(tmp.resolve("client"), tmp.resolve("state"), "f3");
-        try (ServerProcess s = start()) {
+        try (ServerProcess s = start(true)) {
             ssh.trust(tmp.resolve("state"));
             int port = s.port("ssh");
             String small = "/var/crash/127.0.0.1-2026-12-07-12:00:00";
@@ -98,8 +98,8 @@ class DiskFullTest {
         }
     }
 
-    private ServerProcess start() throws Exception {
-        return ServerProcess.start(tmp, true, "spool.min-free=1");
+    private ServerProcess start(boolean ssh) throws Exception {
+        return ServerProcess.start(tmp, ssh, "spool.min-free=1");
     }
 
     private static void checkAfterDiskFull(ServerProcess s, Path stored, Path failed, String failedFile, String story)

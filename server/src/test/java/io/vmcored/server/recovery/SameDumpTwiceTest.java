@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,146 +27,144 @@ class SameDumpTwiceTest {
     static final String NAME = CrashRecoveryTest.NAME;
 
     @TempDir
-    Path tmp;
+    static Path tmp;
+    /** One server for all cases (each uses its own host): starting one costs seconds on a busy machine. */
+    static ServerProcess s;
+    static Spool spool;
+    static SshClient ssh;
+
+    @BeforeAll
+    static void start() throws Exception {
+        ssh = new SshClient(tmp.resolve("client"), tmp.resolve("state"), "web33");
+        s = ServerProcess.start(tmp, true, "spool.min-free=1M");
+        ssh.trust(tmp.resolve("state"));
+        spool = new Spool(tmp.resolve("spool"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (s != null) {
+            s.close();
+        }
+    }
 
     @Test
     void httpSecondPutWhileTheFirstIsReceivingIsRefusedBusyAndTheSenderResumes() throws Exception {
         Path flat = Fixtures.stream(NAME);
-        Spool spool = new Spool(tmp.resolve("spool"));
-        try (ServerProcess s = ServerProcess.start(tmp, false, "spool.min-free=1M")) {
-            int port = s.port("http");
-            Senders.HttpAnswer second;
-            Client.Result first;
-            try (Client a = Client.piped(Senders.curlPut(port, "web31", "twice-1"));
-                 SlowFeed feed = new SlowFeed(a.stdin(), new byte[0], flat, 2_000_000, -1)) {
-                Spool.await("the first PUT to be receiving", Duration.ofSeconds(60), () -> spool.byClientId("web31", "twice-1"),
-                        m -> "receiving".equals(Spool.text(m.path("files").path("vmcore"), "state")));
-                second = Senders.httpPut(port, "web31", "twice-1", 0, flat);
-                first = a.await(Duration.ofSeconds(60));
-            }
-            String story = "second PUT: " + second + "\nfirst PUT: " + first + "\n" + s.logAbout("web31");
-            assertEquals(409, second.code(), "a PUT of a file still being received: " + story);
-            assertEquals("busy", second.json().path("error").asText(), story);
-            String retries = resumeOverHttp(port, "web31", "twice-1", flat);
-            assertEquals(-1, Files.mismatch(spool.only("web31", "twice-1").resolve("vmcore"), Fixtures.oracle(NAME)),
-                    "dump after the retry vs makedumpfile -R; " + story + "\nretries: " + retries);
+        int port = s.port("http");
+        Senders.HttpAnswer second;
+        Client.Result first;
+        try (Client a = Client.piped(Senders.curlPut(port, "web31", "twice-1"));
+             SlowFeed feed = new SlowFeed(a.stdin(), new byte[0], flat, 2_000_000, -1)) {
+            Spool.await("the first PUT to be receiving", Duration.ofSeconds(60), () -> spool.byClientId("web31", "twice-1"),
+                    m -> "receiving".equals(Spool.text(m.path("files").path("vmcore"), "state")));
+            second = Senders.httpPut(port, "web31", "twice-1", 0, flat);
+            first = a.await(Duration.ofSeconds(60));
         }
+        String story = "second PUT: " + second + "\nfirst PUT: " + first + "\n" + s.logAbout("web31");
+        assertEquals(409, second.code(), "a PUT of a file still being received: " + story);
+        assertEquals("busy", second.json().path("error").asText(), story);
+        String retries = resumeOverHttp(port, "web31", "twice-1", flat);
+        assertEquals(-1, Files.mismatch(spool.only("web31", "twice-1").resolve("vmcore"), Fixtures.oracle(NAME)),
+                "dump after the retry vs makedumpfile -R; " + story + "\nretries: " + retries);
     }
 
     @Test
     void httpTwoPutsStartedTogetherMakeOneDump() throws Exception {
         Path flat = Fixtures.stream(NAME);
-        Spool spool = new Spool(tmp.resolve("spool"));
-        try (ServerProcess s = ServerProcess.start(tmp, false, "spool.min-free=1M")) {
-            int port = s.port("http");
-            List<String> problems = new ArrayList<>();
-            for (int round = 0; round < 5; round++) {
-                String id = "together-" + round;
-                String put = "curl -sS -o /dev/null -w '%{http_code}\\n' -T " + flat + " '" + Senders.url(port, "web32", id) + "'";
-                Client.Result r = Client.sh(put + " & " + put + " & wait", Senders.TIMEOUT);
-                String retries = resumeOverHttp(port, "web32", id, flat);
-                List<Path> dirs = spool.byClientId("web32", id);
-                if (dirs.size() != 1) {
-                    problems.add(id + ": " + dirs.size() + " dump directories " + dirs + " (answers " + r.out().strip()
-                            .replace('\n', ' ') + ")");
-                }
-                for (Path d : dirs) {
-                    if (Files.mismatch(d.resolve("vmcore"), Fixtures.oracle(NAME)) != -1) {
-                        problems.add(id + ": " + d + " differs from makedumpfile -R (retries: " + retries + ")");
-                    }
-                }
-            }
-            assertTrue(problems.isEmpty(), "two PUTs of one dump id started together must leave one dump, identical"
-                    + " to makedumpfile -R:\n" + String.join("\n", problems) + "\n" + s.logAbout("web32"));
-        }
+        int port = s.port("http");
+        startedTogether("web32", id -> "curl -sS -o /dev/null -w '%{http_code}\\n' -T " + flat + " '"
+                + Senders.url(port, "web32", id) + "'", id -> resumeOverHttp(port, "web32", id, flat));
     }
 
     /** The handshake's PUT looks its dump up the same way as HTTP's: the same race, over busybox nc. */
     @Test
     void tcpTwoPutsStartedTogetherMakeOneDump() throws Exception {
         Path flat = Fixtures.stream(NAME);
-        Spool spool = new Spool(tmp.resolve("spool"));
-        try (ServerProcess s = ServerProcess.start(tmp, false, "spool.min-free=1M")) {
-            int port = s.port("tcp");
-            List<String> problems = new ArrayList<>();
-            for (int round = 0; round < 5; round++) {
-                String id = "together-" + round;
-                String put = "{ echo 'VMCORED/1 " + Senders.putLine("web35", id, 0) + "'; cat " + flat
-                        + "; } | busybox nc 127.0.0.1 " + port;
-                Client.Result r = Client.sh(put + " & " + put + " & wait", Senders.TIMEOUT);
-                String retries = resumeOverTcp(port, "web35", id, flat);
-                List<Path> dirs = spool.byClientId("web35", id);
-                if (dirs.size() != 1) {
-                    problems.add(id + ": " + dirs.size() + " dump directories " + dirs + " (replies: "
-                            + r.out().strip().replace('\n', '|') + ")");
-                }
-                for (Path d : dirs) {
-                    if (Files.mismatch(d.resolve("vmcore"), Fixtures.oracle(NAME)) != -1) {
-                        problems.add(id + ": " + d + " differs from makedumpfile -R (retries: " + retries + ")");
-                    }
+        int port = s.port("tcp");
+        startedTogether("web35", id -> "{ echo 'VMCORED/1 " + Senders.putLine("web35", id, 0) + "'; cat " + flat
+                + "; } | busybox nc 127.0.0.1 " + port, id -> resumeOverTcp(port, "web35", id, flat));
+    }
+
+    interface Retry {
+        String until(String dumpId) throws Exception;
+    }
+
+    /**
+     * Five rounds of two senders of one dump id started by one shell at the same moment (the
+     * window is the few milliseconds between looking the id up and creating its dump), each
+     * followed by the sender's retry: one dump directory per id, identical to makedumpfile -R.
+     */
+    private static void startedTogether(String host, java.util.function.Function<String, String> put, Retry retry)
+            throws Exception {
+        List<String> problems = new ArrayList<>();
+        for (int round = 0; round < 5; round++) {
+            String id = "together-" + round;
+            Client.Result r = Client.sh(put.apply(id) + " & " + put.apply(id) + " & wait", Senders.TIMEOUT);
+            String retries = retry.until(id);
+            List<Path> dirs = spool.byClientId(host, id);
+            if (dirs.size() != 1) {
+                problems.add(id + ": " + dirs.size() + " dump directories " + dirs + " (answers: "
+                        + r.out().strip().replace('\n', '|') + ")");
+            }
+            for (Path d : dirs) {
+                if (Files.mismatch(d.resolve("vmcore"), Fixtures.oracle(NAME)) != -1) {
+                    problems.add(id + ": " + d + " differs from makedumpfile -R (retries: " + retries + ")");
                 }
             }
-            assertTrue(problems.isEmpty(), "two PUTs of one dump id started together must leave one dump, identical"
-                    + " to makedumpfile -R:\n" + String.join("\n", problems) + "\n" + s.logAbout("web35"));
         }
+        assertTrue(problems.isEmpty(), "two PUTs of one dump id started together must leave one dump, identical"
+                + " to makedumpfile -R:\n" + String.join("\n", problems) + "\n" + s.logAbout(host));
     }
 
     @Test
     void sshSecondDdToTheSamePathWhileTheFirstIsReceiving() throws Exception {
         Path flat = Fixtures.stream(NAME);
-        SshClient ssh = new SshClient(tmp.resolve("client"), tmp.resolve("state"), "web33");
         String d = "/var/crash/127.0.0.1-2026-12-07-13:00:00";
         Path dir = tmp.resolve("spool/web33/127.0.0.1-2026-12-07-13:00:00");
-        try (ServerProcess s = ServerProcess.start(tmp, true, "spool.min-free=1M")) {
-            ssh.trust(tmp.resolve("state"));
-            int port = s.port("ssh");
-            CrashRecoveryTest.ok(ssh.run(port, "mkdir -p " + d, null));
-            String dd = "umask 0077 && dd bs=512 of='" + d + "/vmcore-incomplete'";
-            Client.Result first;
-            Client.Result second;
-            try (Client a = Client.piped(ssh.ssh(port, dd));
-                 SlowFeed feed = new SlowFeed(a.stdin(), new byte[0], flat, 4_000_000, -1)) {
-                Spool.await("the first dd to be receiving", Duration.ofSeconds(60), () -> List.of(dir),
-                        m -> "receiving".equals(Spool.text(m.path("files").path("vmcore-incomplete"), "state")));
-                second = ssh.run(port, dd, flat);
-                first = a.await(Duration.ofSeconds(60));
-            }
-            String story = "first dd: " + first + "\nsecond dd: " + second + "\n" + s.logAbout("web33");
-            assertTrue((first.exit() == 0) != (second.exit() == 0), "exactly one of the two dd wins: " + story);
-            assertTrue(!(first.exit() == 0 ? second : first).err().isBlank(), "the loser is told why: " + story);
-            // RHEL renames only after a dd that succeeded; the loser's sender would start over
-            CrashRecoveryTest.ok(ssh.run(port, "mv '" + d + "/vmcore-incomplete' '" + d + "/vmcore.flat'", null));
-            assertEquals(-1, Files.mismatch(dir.resolve("vmcore"), Fixtures.oracle(NAME)),
-                    "stored dump vs makedumpfile -R: " + story);
-            assertEquals("complete", Spool.text(Spool.manifest(dir), "state"), story);
+        int port = s.port("ssh");
+        CrashRecoveryTest.ok(ssh.run(port, "mkdir -p " + d, null));
+        String dd = "umask 0077 && dd bs=512 of='" + d + "/vmcore-incomplete'";
+        Client.Result first;
+        Client.Result second;
+        try (Client a = Client.piped(ssh.ssh(port, dd));
+             SlowFeed feed = new SlowFeed(a.stdin(), new byte[0], flat, 4_000_000, -1)) {
+            Spool.await("the first dd to be receiving", Duration.ofSeconds(60), () -> List.of(dir),
+                    m -> "receiving".equals(Spool.text(m.path("files").path("vmcore-incomplete"), "state")));
+            second = ssh.run(port, dd, flat);
+            first = a.await(Duration.ofSeconds(60));
         }
+        String story = "first dd: " + first + "\nsecond dd: " + second + "\n" + s.logAbout("13:00:00");
+        assertTrue((first.exit() == 0) != (second.exit() == 0), "exactly one of the two dd wins: " + story);
+        assertTrue(!(first.exit() == 0 ? second : first).err().isBlank(), "the loser is told why: " + story);
+        // RHEL renames only after a dd that succeeded; the loser's sender would start over
+        CrashRecoveryTest.ok(ssh.run(port, "mv '" + d + "/vmcore-incomplete' '" + d + "/vmcore.flat'", null));
+        assertEquals(-1, Files.mismatch(dir.resolve("vmcore"), Fixtures.oracle(NAME)),
+                "stored dump vs makedumpfile -R: " + story);
+        assertEquals("complete", Spool.text(Spool.manifest(dir), "state"), story);
     }
 
     @Test
     void sshTwoDdStartedTogether() throws Exception {
         Path flat = Fixtures.stream(NAME);
-        SshClient ssh = new SshClient(tmp.resolve("client"), tmp.resolve("state"), "web34");
-        try (ServerProcess s = ServerProcess.start(tmp, true, "spool.min-free=1M")) {
-            ssh.trust(tmp.resolve("state"));
-            int port = s.port("ssh");
-            String d = "/var/crash/127.0.0.1-2026-12-07-14:00:00";
-            CrashRecoveryTest.ok(ssh.run(port, "mkdir -p " + d, null));
-            List<String> dd = ssh.ssh(port, "umask 0077 && dd bs=512 of='" + d + "/vmcore-incomplete'");
-            Client.Result a;
-            Client.Result b;
-            try (Client ca = Client.start(dd, flat); Client cb = Client.start(dd, flat)) {
-                a = ca.await(Senders.TIMEOUT);
-                b = cb.await(Senders.TIMEOUT);
-            }
-            String story = "dd A: " + a + "\ndd B: " + b + "\n" + s.logAbout("web34");
-            assertTrue(a.exit() == 0 || b.exit() == 0, "one of the two dd stores the dump: " + story);
-            assertTrue(a.exit() != 0 || b.exit() != 0, "not both: one file, one upload at a time: " + story);
-            assertTrue(!(a.exit() == 0 ? b : a).err().isBlank(), "the loser is told why: " + story);
-            CrashRecoveryTest.ok(ssh.run(port, "mv '" + d + "/vmcore-incomplete' '" + d + "/vmcore.flat'", null));
-            Path dir = tmp.resolve("spool/web34/127.0.0.1-2026-12-07-14:00:00");
-            assertEquals(-1, Files.mismatch(dir.resolve("vmcore"), Fixtures.oracle(NAME)),
-                    "stored dump vs makedumpfile -R: " + story);
+        int port = s.port("ssh");
+        String d = "/var/crash/127.0.0.1-2026-12-07-14:00:00";
+        CrashRecoveryTest.ok(ssh.run(port, "mkdir -p " + d, null));
+        List<String> dd = ssh.ssh(port, "umask 0077 && dd bs=512 of='" + d + "/vmcore-incomplete'");
+        Client.Result a;
+        Client.Result b;
+        try (Client ca = Client.start(dd, flat); Client cb = Client.start(dd, flat)) {
+            a = ca.await(Senders.TIMEOUT);
+            b = cb.await(Senders.TIMEOUT);
         }
+        String story = "dd A: " + a + "\ndd B: " + b + "\n" + s.logAbout("14:00:00");
+        assertTrue(a.exit() == 0 || b.exit() == 0, "one of the two dd stores the dump: " + story);
+        assertTrue(a.exit() != 0 || b.exit() != 0, "not both: one file, one upload at a time: " + story);
+        assertTrue(!(a.exit() == 0 ? b : a).err().isBlank(), "the loser is told why: " + story);
+        CrashRecoveryTest.ok(ssh.run(port, "mv '" + d + "/vmcore-incomplete' '" + d + "/vmcore.flat'", null));
+        Path dir = tmp.resolve("spool/web33/127.0.0.1-2026-12-07-14:00:00");
+        assertEquals(-1, Files.mismatch(dir.resolve("vmcore"), Fixtures.oracle(NAME)),
+                "stored dump vs makedumpfile -R: " + story);
     }
 
     /** As {@link #resumeOverHttp}, with HELLO and PUT over busybox nc. */
