@@ -65,8 +65,9 @@ class DurableResumePointTest {
             try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
                 ch.truncate(size / 2);
             }
-            cuts.add(dir.getParent().getFileName() + "/" + dir.getFileName() + ": committed " + entry.path("committedBytes").asLong() + " (resume from "
-                    + entry.path("resumeFrom").asLong() + "), file cut from " + size + " to " + size / 2 + " bytes");
+            cuts.add(dir.getParent().getFileName() + "/" + dir.getFileName() + ": committed "
+                    + entry.path("committedBytes").asLong() + " (resume from " + entry.path("resumeFrom").asLong()
+                    + "), file cut from " + size + " to " + size / 2 + " bytes");
         }
 
         try (ServerProcess s = ServerProcess.start(tmp, false, "spool.min-free=1M")) {

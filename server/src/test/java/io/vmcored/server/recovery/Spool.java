@@ -112,6 +112,7 @@ final class Spool {
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what + "; last manifest: " + last);
+        throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what
+                + "; last manifest: " + last);
     }
 }
