@@ -25,8 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashRecoveryTest {
 
     static final String NAME = "kdump-zlib-d31";
-    /** Slow enough that the 5 s checkpoint comes long before the end of the 16.6 MB stream. */
-    static final long RATE = 1_000_000;
+    /**
+     * Slow enough that the 5 s checkpoints (also of the SSH upload, which connects last) come
+     * long before the end of the 16.6 MB stream.
+     */
+    static final long RATE = 800_000;
     static final String DUMP_PROBLEM = "server stopped while the dump was being received";
     static final String FILE_PROBLEM = "server stopped while the file was being received";
     private static final Pattern RECOVERED = Pattern.compile(
@@ -60,9 +63,9 @@ class CrashRecoveryTest {
                  Client http = Client.piped(Senders.curlPut(s.port("http"), "web02", "boot-2"));
                  Client dd = Client.piped(ssh.ssh(sshPort, "umask 0077 && dd bs=512 of='" + d + "/vmcore-incomplete'"))) {
                 SlowFeed tcpFeed = new SlowFeed(tcp.stdin(),
-                        Senders.ascii("VMCORED/1 " + Senders.putLine("web01", "boot-1", 0) + "\n"), flat, RATE, -1);
-                SlowFeed httpFeed = new SlowFeed(http.stdin(), new byte[0], flat, RATE, -1);
-                SlowFeed sshFeed = new SlowFeed(dd.stdin(), new byte[0], flat, RATE, -1);
+                        Senders.ascii("VMCORED/1 " + Senders.putLine("web01", "boot-1", 0) + "\n"), flat, RATE);
+                SlowFeed httpFeed = new SlowFeed(http.stdin(), new byte[0], flat, RATE);
+                SlowFeed sshFeed = new SlowFeed(dd.stdin(), new byte[0], flat, RATE);
                 // kill only once each upload has a resume checkpoint on disk (written every 5 s)
                 Duration wait = Duration.ofSeconds(60);
                 tcpDir = Spool.await("a checkpoint of the TCP upload", wait, () -> spool.byClientId("web01", "boot-1"),

@@ -41,8 +41,8 @@ class DurableResumePointTest {
              Client http = Client.piped(Senders.curlPut(s.port("http"), "web12", "boot-2"))) {
             SlowFeed tcpFeed = new SlowFeed(tcp.stdin(),
                     Senders.ascii("VMCORED/1 " + Senders.putLine("web11", "boot-1", 0) + "\n"), flat,
-                    CrashRecoveryTest.RATE, -1);
-            SlowFeed httpFeed = new SlowFeed(http.stdin(), new byte[0], flat, CrashRecoveryTest.RATE, -1);
+                    CrashRecoveryTest.RATE);
+            SlowFeed httpFeed = new SlowFeed(http.stdin(), new byte[0], flat, CrashRecoveryTest.RATE);
             Duration wait = Duration.ofSeconds(60);
             tcpDir = Spool.await("a checkpoint of the TCP upload", wait, () -> spool.byClientId("web11", "boot-1"),
                     m -> m.path("files").path("vmcore").has("resumeFrom"));

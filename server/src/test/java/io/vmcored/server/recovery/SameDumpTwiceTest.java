@@ -55,10 +55,13 @@ class SameDumpTwiceTest {
         Senders.HttpAnswer second;
         Client.Result first;
         try (Client a = Client.piped(Senders.curlPut(port, "web31", "twice-1"));
-             SlowFeed feed = new SlowFeed(a.stdin(), new byte[0], flat, 2_000_000, -1)) {
+             SlowFeed feed = new SlowFeed(a.stdin(), new byte[0], flat, 4_000_000, 2_000_000)) {
+            // the first sender hangs after 2 MB with its connection open: the second cannot race its end
+            feed.awaitPaused(Duration.ofSeconds(60));
             Spool.await("the first PUT to be receiving", Duration.ofSeconds(60), () -> spool.byClientId("web31", "twice-1"),
                     m -> "receiving".equals(Spool.text(m.path("files").path("vmcore"), "state")));
             second = Senders.httpPut(port, "web31", "twice-1", 0, flat);
+            feed.proceed();
             first = a.await(Duration.ofSeconds(60));
         }
         String story = "second PUT: " + second + "\nfirst PUT: " + first + "\n" + s.logAbout("web31");
@@ -128,10 +131,12 @@ class SameDumpTwiceTest {
         Client.Result first;
         Client.Result second;
         try (Client a = Client.piped(ssh.ssh(port, dd));
-             SlowFeed feed = new SlowFeed(a.stdin(), new byte[0], flat, 4_000_000, -1)) {
+             SlowFeed feed = new SlowFeed(a.stdin(), new byte[0], flat, 4_000_000, 2_000_000)) {
+            feed.awaitPaused(Duration.ofSeconds(60));
             Spool.await("the first dd to be receiving", Duration.ofSeconds(60), () -> List.of(dir),
                     m -> "receiving".equals(Spool.text(m.path("files").path("vmcore-incomplete"), "state")));
             second = ssh.run(port, dd, flat);
+            feed.proceed();
             first = a.await(Duration.ofSeconds(60));
         }
         String story = "first dd: " + first + "\nsecond dd: " + second + "\n" + s.logAbout("13:00:00");
@@ -153,7 +158,10 @@ class SameDumpTwiceTest {
         List<String> dd = ssh.ssh(port, "umask 0077 && dd bs=512 of='" + d + "/vmcore-incomplete'");
         Client.Result a;
         Client.Result b;
-        try (Client ca = Client.start(dd, flat); Client cb = Client.start(dd, flat)) {
+        // both rate-limited (about 4 s each), so that they overlap whatever ssh's connect times
+        try (Client ca = Client.piped(dd); Client cb = Client.piped(dd);
+             SlowFeed fa = new SlowFeed(ca.stdin(), new byte[0], flat, 4_000_000);
+             SlowFeed fb = new SlowFeed(cb.stdin(), new byte[0], flat, 4_000_000)) {
             a = ca.await(Senders.TIMEOUT);
             b = cb.await(Senders.TIMEOUT);
         }

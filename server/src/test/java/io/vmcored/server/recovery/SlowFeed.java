@@ -6,62 +6,72 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Plays a slow producer (makedumpfile on a busy capture kernel) into a client's stdin on a
- * thread of its own: an optional request line, then a file's bytes at a fixed rate. At the
- * end it closes stdin (EOF), or, with {@code stallAfter}, stops sending but keeps stdin open
- * (a sender that hangs). A client that dies (server killed) just ends the feed.
+ * thread of its own: an optional request line, then a file's bytes at a fixed rate, then EOF.
+ * With a pause point it stops there with stdin open (a sender that hangs) until
+ * {@link #proceed()}, or for good until {@link #close()}. A client that dies (server killed)
+ * just ends the feed.
  */
 final class SlowFeed implements AutoCloseable {
 
     private static final int CHUNK = 32 * 1024;
 
     private final OutputStream to;
+    private final long pauseAt;
     private final AtomicLong sent = new AtomicLong();
+    private final CountDownLatch paused = new CountDownLatch(1);
+    private final CountDownLatch go = new CountDownLatch(1);
     private final Thread thread;
-    private volatile boolean done;
-    private volatile IOException broken;
 
-    /**
-     * @param prefix     written first, at once (e.g. {@code VMCORED/1 PUT ...\n}); may be empty
-     * @param stallAfter stop after this many file bytes and hold stdin open; -1 = send all, then EOF
-     */
-    SlowFeed(OutputStream to, byte[] prefix, Path file, long bytesPerSecond, long stallAfter) {
+    /** Sends {@code prefix} (e.g. {@code VMCORED/1 PUT ...\n}, may be empty), then {@code file} at {@code bytesPerSecond}. */
+    SlowFeed(OutputStream to, byte[] prefix, Path file, long bytesPerSecond) {
+        this(to, prefix, file, bytesPerSecond, -1);
+    }
+
+    /** As above, pausing after {@code pauseAt} file bytes (-1: never). */
+    SlowFeed(OutputStream to, byte[] prefix, Path file, long bytesPerSecond, long pauseAt) {
         this.to = to;
-        this.thread = new Thread(() -> run(prefix, file, bytesPerSecond, stallAfter), "slow-feed");
+        this.pauseAt = pauseAt;
+        this.thread = new Thread(() -> run(prefix, file, bytesPerSecond), "slow-feed");
         thread.setDaemon(true);
         thread.start();
     }
 
-    private void run(byte[] prefix, Path file, long rate, long stallAfter) {
+    private void run(byte[] prefix, Path file, long rate) {
         long start = System.nanoTime();
         try (InputStream in = Files.newInputStream(file)) {
             to.write(prefix);
             to.flush();
             byte[] buf = new byte[CHUNK];
-            long limit = stallAfter < 0 ? Long.MAX_VALUE : stallAfter;
-            int n;
-            while (sent.get() < limit && (n = in.read(buf, 0, (int) Math.min(CHUNK, limit - sent.get()))) > 0) {
+            while (true) {
+                long room = pauseAt >= 0 && sent.get() < pauseAt ? pauseAt - sent.get() : CHUNK;
+                int n = in.read(buf, 0, (int) Math.min(CHUNK, room));
+                if (n <= 0) {
+                    break;
+                }
                 to.write(buf, 0, n);
                 to.flush();
                 long total = sent.addAndGet(n);
-                long due = start + total * 1_000_000_000L / rate;
-                long wait = due - System.nanoTime();
+                if (total == pauseAt) {
+                    paused.countDown();
+                    go.await();
+                    start = System.nanoTime() - total * 1_000_000_000L / rate; // no burst to catch up
+                }
+                long wait = start + total * 1_000_000_000L / rate - System.nanoTime();
                 if (wait > 0) {
                     Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                 }
             }
-            if (stallAfter < 0) {
-                to.close();
-            }
+            to.close();
         } catch (IOException e) {
-            broken = e; // the client (or the server behind it) went away
+            // the client (or the server behind it) went away
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            done = true;
+            Thread.currentThread().interrupt(); // closed by the test: stdin is closed there
         }
     }
 
@@ -70,11 +80,20 @@ final class SlowFeed implements AutoCloseable {
         return sent.get();
     }
 
-    boolean done() {
-        return done;
+    /** Waits until the pause point was reached; fails past the timeout. */
+    void awaitPaused(Duration timeout) throws InterruptedException {
+        if (!paused.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("feed did not reach its pause point (" + pauseAt + " bytes) within "
+                    + timeout.toSeconds() + " s; " + sent() + " bytes sent");
+        }
     }
 
-    /** Waits until the feed has ended (all sent, stalled, or the client died); fails past the timeout. */
+    /** Sends the rest after the pause point. */
+    void proceed() {
+        go.countDown();
+    }
+
+    /** Waits until everything was sent (or the client died); fails past the timeout. */
     void await(Duration timeout) throws InterruptedException {
         thread.join(timeout.toMillis());
         if (thread.isAlive()) {
@@ -82,11 +101,7 @@ final class SlowFeed implements AutoCloseable {
         }
     }
 
-    IOException broken() {
-        return broken;
-    }
-
-    /** Stops feeding and closes stdin (the sender's EOF). */
+    /** Stops feeding and closes stdin (the sender's EOF, or the end of a hung sender). */
     @Override
     public void close() throws InterruptedException {
         thread.interrupt();

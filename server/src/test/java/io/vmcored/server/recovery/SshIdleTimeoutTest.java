@@ -34,7 +34,7 @@ class SshIdleTimeoutTest {
             CrashRecoveryTest.ok(ssh.run(s.port("ssh"), "mkdir -p " + d, null));
             try (Client dd = Client.piped(ssh.ssh(s.port("ssh"), "umask 0077 && dd bs=512 of='" + d + "/vmcore-incomplete'"));
                  SlowFeed feed = new SlowFeed(dd.stdin(), new byte[0], flat, 4_000_000, 1_000_000)) {
-                feed.await(Duration.ofSeconds(60));
+                feed.awaitPaused(Duration.ofSeconds(60));
                 long stalled = System.nanoTime();
                 // ssh's stdin stays open: only the server's idle timeout can end this
                 Client.Result r = dd.await(Duration.ofSeconds(60));
