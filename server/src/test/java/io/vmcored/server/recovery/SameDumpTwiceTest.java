@@ -28,7 +28,7 @@ class SameDumpTwiceTest {
 
     @TempDir
     static Path tmp;
-    /** One server for all cases (each uses its own host): starting one costs seconds on a busy machine. */
+    /** One server for all cases (each its own host or dump directory): a start costs seconds on a busy machine. */
     static ServerProcess s;
     static Spool spool;
     static SshClient ssh;
