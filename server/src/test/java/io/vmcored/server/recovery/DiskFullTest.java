@@ -1,0 +1,121 @@
+package io.vmcored.server.recovery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vmcored.protocol.testsupport.Fixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real ENOSPC: the spool is a 64 MiB tmpfs and the watermark (spool.min-free) is 1 byte, so
+ * it is the write that fails, not the free-space check. A dump stored before stays intact, the
+ * upload that filled the disk ends incomplete with a reason in its manifest, and its sender
+ * is told (TCP reply line, HTTP non-2xx JSON, ssh exit status).
+ */
+class DiskFullTest {
+
+    /** 60 MB rearranged: more than the tmpfs has left after the first dump. */
+    static final String BIG = "kdump-none-d31";
+
+    @TempDir
+    Path tmp;
+    Path spool;
+
+    @BeforeEach
+    void mountTinySpool() throws Exception {
+        spool = Files.createDirectories(tmp.resolve("spool"));
+        Client.Result r = Client.sh("mount -t tmpfs -o size=64m,mode=0700 tmpfs " + spool, Duration.ofSeconds(30));
+        assumeTrue(r.exit() == 0, "cannot mount a tmpfs here (needs root): " + r);
+    }
+
+    @AfterEach
+    void unmount() throws Exception {
+        Client.Result r = Client.sh("umount " + spool, Duration.ofSeconds(30));
+        assertEquals(0, r.exit(), "umount of the test spool: " + r);
+    }
+
+    @Test
+    void tcp() throws Exception {
+        try (ServerProcess s = start(false)) {
+            int port = s.port("tcp");
+            String first = Senders.put(port, "f1", "small", 0, Fixtures.stream(CrashRecoveryTest.NAME));
+            assertTrue(first.startsWith("DONE "), "first dump fits: " + first);
+            String reply = Senders.put(port, "f1", "big", 0, Fixtures.stream(BIG));
+            assertTrue(reply.startsWith("FAIL ") || reply.startsWith("REFUSED "), "the sender is told: " + reply);
+            assertTrue(reply.contains(" reason="), "with a reason: " + reply);
+            Path stored = new Spool(spool).only("f1", "small");
+            Path failed = new Spool(spool).only("f1", "big");
+            checkAfterDiskFull(s, stored, failed, "vmcore", "TCP reply: " + reply);
+        }
+    }
+
+    @Test
+    void http() throws Exception {
+        try (ServerProcess s = start(false)) {
+            int port = s.port("http");
+            Senders.HttpAnswer first = Senders.httpPut(port, "f2", "small", 0, Fixtures.stream(CrashRecoveryTest.NAME));
+            assertEquals(201, first.code(), "first dump fits: " + first);
+            Senders.HttpAnswer a = Senders.httpPut(port, "f2", "big", 0, Fixtures.stream(BIG));
+            String story = "HTTP answer: " + a + "\n" + s.logAbout("f2");
+            assertTrue(a.code() >= 300, "the sender is told with a non-2xx status: " + story);
+            JsonNode body = a.json();
+            assertTrue(body.has("error") || body.has("problem"), "JSON body says why: " + story);
+            Path stored = new Spool(spool).only("f2", "small");
+            Path failed = new Spool(spool).only("f2", "big");
+            checkAfterDiskFull(s, stored, failed, "vmcore", story);
+        }
+    }
+
+    @Test
+    void ssh() throws Exception {
+        SshClient ssh = new SshClient(tmp.resolve("client"), tmp.resolve("state"), "f3");
+        try (ServerProcess s = start(true)) {
+            ssh.trust(tmp.resolve("state"));
+            int port = s.port("ssh");
+            String small = "/var/crash/127.0.0.1-2026-12-07-12:00:00";
+            String big = "/var/crash/127.0.0.1-2026-12-07-12:05:00";
+            CrashRecoveryTest.ok(ssh.run(port, "mkdir -p " + small, null));
+            CrashRecoveryTest.ok(ssh.run(port, "dd bs=512 of='" + small + "/vmcore-incomplete'",
+                    Fixtures.stream(CrashRecoveryTest.NAME)));
+            CrashRecoveryTest.ok(ssh.run(port, "mv '" + small + "/vmcore-incomplete' '" + small + "/vmcore.flat'", null));
+            CrashRecoveryTest.ok(ssh.run(port, "mkdir -p " + big, null));
+            Client.Result r = ssh.run(port, "dd bs=512 of='" + big + "/vmcore-incomplete'", Fixtures.stream(BIG));
+            String story = "ssh dd: " + r + "\n" + s.logAbout("f3");
+            assertNotEquals(0, r.exit(), "ssh dd onto a full disk must fail: " + story);
+            assertTrue(!r.err().isBlank(), "and say why on stderr: " + story);
+            checkAfterDiskFull(s, spool.resolve("f3/127.0.0.1-2026-12-07-12:00:00"),
+                    spool.resolve("f3/127.0.0.1-2026-12-07-12:05:00"), "vmcore-incomplete", story);
+        }
+    }
+
+    private ServerProcess start(boolean ssh) throws Exception {
+        return ServerProcess.start(tmp, ssh, "spool.min-free=1");
+    }
+
+    private static void checkAfterDiskFull(ServerProcess s, Path stored, Path failed, String failedFile, String story)
+            throws Exception {
+        assertEquals(-1, Files.mismatch(stored.resolve("vmcore"), Fixtures.oracle(CrashRecoveryTest.NAME)),
+                "dump stored before the disk filled up must stay intact; " + story);
+        assertEquals("complete", Spool.text(Spool.manifest(stored), "state"), "its manifest; " + story);
+        // the manifest on disk is what an operator and a restarted server see
+        JsonNode man = Spool.poll(failed, Duration.ofSeconds(20), m -> !"receiving".equals(Spool.text(m, "state")));
+        assertEquals("incomplete", Spool.text(man, "state"), "dump that hit ENOSPC: " + man + "\n" + story);
+        assertNotNull(Spool.text(man, "problem"), "it says why: " + man);
+        JsonNode entry = man.path("files").path(failedFile);
+        assertEquals("incomplete", Spool.text(entry, "state"), "its file: " + entry);
+        assertNotNull(Spool.text(entry, "problem"), "the file says why: " + entry);
+        assertTrue(s.logContains("vmcored started") && s.port("http") > 0, "server still up");
+        Client.Result health = Client.sh("curl -sS http://127.0.0.1:" + s.port("http") + "/healthz", Duration.ofSeconds(30));
+        assertEquals("ok", health.out().strip(), "server keeps serving after ENOSPC: " + health);
+    }
+}

@@ -1,0 +1,164 @@
+package io.vmcored.server.recovery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code vmcored serve} in a JVM of its own, so that a test can SIGKILL it mid-upload and
+ * start it again on the same spool and state. Ports are 0 (the log says which were bound).
+ * Its log (stderr) is read on a thread of its own and appended to {@code <dir>/server.log}.
+ *
+ * <p>Runs the freshly compiled classes of this build (the test class path), or the packaged
+ * jar named by {@code -Dvmcored.jar=...}: the jar is only made after the tests run, and a
+ * stale one would test other code.
+ */
+final class ServerProcess implements AutoCloseable {
+
+    private static final Pattern LISTENING = Pattern.compile(" (\\w+) listening on 127\\.0\\.0\\.1:(\\d+)");
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
+    private final Process process;
+    private final Path log;
+    private final List<String> lines = new ArrayList<>();
+    private final Map<String, Integer> ports = new HashMap<>();
+
+    private ServerProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+        drain(process.getInputStream(), "stdout");
+        drain(process.getErrorStream(), "stderr");
+    }
+
+    /**
+     * Starts a server on {@code <dir>/spool} and {@code <dir>/state}, TCP and HTTP on, SSH when
+     * {@code ssh}; {@code sets} are {@code KEY=VALUE} config keys (docs/server.md). Waits until it serves.
+     */
+    static ServerProcess start(Path dir, boolean ssh, String... sets) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-Xmx512m", "-XX:TieredStopAtLevel=1"));
+        String jar = System.getProperty("vmcored.jar");
+        if (jar != null) {
+            cmd.addAll(List.of("-jar", jar));
+        } else {
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.vmcored.server.cli.Main"));
+        }
+        cmd.addAll(List.of("serve", "--bind", "127.0.0.1", "--ingest-port", "0", "--http-port", "0",
+                "--ssh-port", ssh ? "0" : "-1", "--spool", dir.resolve("spool").toString(),
+                "--state", dir.resolve("state").toString(), "--set", "analysis.enabled=false"));
+        for (String s : sets) {
+            cmd.addAll(List.of("--set", s));
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        ServerProcess s = new ServerProcess(pb.start(), dir.resolve("server.log"));
+        s.awaitStarted();
+        return s;
+    }
+
+    private void awaitStarted() throws InterruptedException {
+        long end = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < end && process.isAlive() && !logContains("vmcored started")) {
+            Thread.sleep(50);
+        }
+        if (!logContains("vmcored started")) {
+            process.destroyForcibly();
+            throw new AssertionError("vmcored serve did not start within " + START_TIMEOUT.toSeconds() + " s (alive: "
+                    + process.isAlive() + "); log:\n" + logText());
+        }
+        synchronized (lines) {
+            for (String l : lines) {
+                Matcher m = LISTENING.matcher(l);
+                if (m.find()) {
+                    ports.put(m.group(1), Integer.parseInt(m.group(2)));
+                }
+            }
+        }
+    }
+
+    int port(String listener) {
+        Integer p = ports.get(listener);
+        assertTrue(p != null, "no '" + listener + " listening on' line in the log:\n" + logText());
+        return p;
+    }
+
+    /** SIGKILL of the server JVM itself (not of a wrapper): no shutdown hook, no clean close. */
+    void kill() throws InterruptedException {
+        String command = process.info().command().orElse("?");
+        assertTrue(command.endsWith("/java"), "pid " + process.pid() + " to be killed is not the JVM: " + command);
+        process.destroyForcibly();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "server pid " + process.pid() + " still alive after SIGKILL");
+        assertEquals(128 + 9, process.exitValue(), "exit status of the killed server (128 + SIGKILL)");
+    }
+
+    /** SIGTERM: the server's clean stop (shutdown hook). */
+    void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(90, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("vmcored did not stop within 90 s of SIGTERM; log:\n" + logText());
+        }
+    }
+
+    boolean logContains(String text) {
+        synchronized (lines) {
+            return lines.stream().anyMatch(l -> l.contains(text));
+        }
+    }
+
+    List<String> logLines() {
+        synchronized (lines) {
+            return List.copyOf(lines);
+        }
+    }
+
+    String logText() {
+        return String.join("\n", logLines());
+    }
+
+    /** Log lines that mention {@code text} (for failure messages: what the server said about a dump). */
+    String logAbout(String text) {
+        return String.join("\n", logLines().stream().filter(l -> l.contains(text)).toList());
+    }
+
+    private void drain(InputStream in, String name) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    synchronized (lines) {
+                        lines.add(line);
+                    }
+                    System.out.println("[vmcored " + process.pid() + "] " + line); // kept in the test's report
+                    Files.writeString(log, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                }
+            } catch (IOException e) {
+                // the process is gone
+            }
+        }, "vmcored-" + process.pid() + "-" + name);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            stop();
+        }
+    }
+}
