@@ -33,7 +33,7 @@ class CrashRecoveryTest {
     static final String DUMP_PROBLEM = "server stopped while the dump was being received";
     static final String FILE_PROBLEM = "server stopped while the file was being received";
     private static final Pattern RECOVERED = Pattern.compile(
-            "catalog rebuilt from .*: (\\d+) dumps, (\\d+) were receiving and are now incomplete");
+            "catalog rebuilt from .*: (\\d+) dumps in \\d+ ms, (\\d+) were receiving and are now incomplete");
 
     @TempDir
     Path tmp;
