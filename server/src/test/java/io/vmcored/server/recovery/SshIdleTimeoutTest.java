@@ -48,6 +48,7 @@ class SshIdleTimeoutTest {
             assertEquals("incomplete", Spool.text(man, "state"),
                     "dump state after the idle timeout: " + man + "\n" + s.logAbout("web21"));
             assertNotNull(Spool.text(man, "problem"), "the dump says why it is incomplete: " + man);
+            assertTrue(Spool.text(man, "problem").contains("idle timeout"), "and names the idle timeout: " + man);
             JsonNode entry = man.path("files").path("vmcore-incomplete");
             assertEquals("incomplete", Spool.text(entry, "state"), "file entry: " + entry);
             assertNotNull(Spool.text(entry, "problem"), "the file says why: " + entry);

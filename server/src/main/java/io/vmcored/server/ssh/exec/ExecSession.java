@@ -12,6 +12,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
+import io.vmcored.server.ssh.SessionEnd;
 import org.apache.sshd.server.channel.ChannelDataReceiver;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.channel.ChannelSessionAware;
@@ -90,7 +91,8 @@ final class ExecSession implements Command, ChannelSessionAware, ChannelDataRece
 
     @Override
     public void destroy(ChannelSession session) {
-        worker.execute(guarded(() -> lost("connection closed")));
+        String why = SessionEnd.reason(session.getSession(), "connection closed");
+        worker.execute(guarded(() -> lost(why)));
     }
 
     /** I/O thread: copy, queue, keep the window closed until written. */
@@ -108,7 +110,9 @@ final class ExecSession implements Command, ChannelSessionAware, ChannelDataRece
         if (channel != null && channel.isEofSignalled()) {
             worker.execute(guarded(this::onEof));
         } else {
-            worker.execute(guarded(() -> lost("connection lost before end of input")));
+            String why = SessionEnd.reason(channel == null ? null : channel.getSession(),
+                    "connection lost before end of input");
+            worker.execute(guarded(() -> lost(why)));
         }
     }
 
