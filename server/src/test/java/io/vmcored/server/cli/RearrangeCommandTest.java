@@ -27,7 +27,7 @@ class RearrangeCommandTest {
     Path tmp;
 
     static Stream<String> names() {
-        return Fixtures.names().stream();
+        return Fixtures.namesForSource();
     }
 
     @ParameterizedTest
