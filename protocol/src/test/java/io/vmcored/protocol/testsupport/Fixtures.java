@@ -94,6 +94,17 @@ public final class Fixtures {
         }
     }
 
+    /**
+     * Debian's package {@code name} unpacked, never installed, by {@code ./test} into
+     * {@code <root>/debian/<name>}, for tests that only read its files: installing kdump-tools
+     * would arm kdump on this machine, installing prometheus (for promtool) would start a server.
+     */
+    public static Path debianPackage(String name) {
+        Path dir = root().resolve("debian").resolve(name);
+        Requirements.require(Files.isDirectory(dir), "Debian package " + name + " unpacked in " + dir + " (./test unpacks it)");
+        return dir;
+    }
+
     private static Path require(Path p) {
         Requirements.require(Files.exists(p), "fixture " + p + HINT);
         return p;
