@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vmcored.protocol.testsupport.Fixtures;
 import io.vmcored.protocol.testsupport.Processes;
+import io.vmcored.protocol.testsupport.Requirements;
 import io.vmcored.server.cli.Main;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +41,7 @@ class AgentSshTest {
 
     @BeforeEach
     void clientKey() throws Exception {
-        E2eSupport.requirePrograms("ssh-keygen");
+        Requirements.requirePrograms("ssh-keygen");
         agent = new BusyboxAgent(dir, "makedumpfile", "ssh");
         key = dir.resolve("kdump_id_ed25519");
         run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "agent-test", "-f", key.toString());

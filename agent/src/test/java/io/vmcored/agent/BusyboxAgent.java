@@ -23,8 +23,8 @@ final class BusyboxAgent {
 
     /** Builds {@code dir/bin}: every busybox applet and {@code programs} (skips when one is missing). */
     BusyboxAgent(Path dir, String... programs) throws IOException, InterruptedException {
-        E2eSupport.requirePrograms("busybox");
-        E2eSupport.requirePrograms(programs);
+        Requirements.requirePrograms("busybox");
+        Requirements.requirePrograms(programs);
         bin = Files.createDirectories(dir.resolve("bin"));
         for (String applet : Processes.run(Duration.ofSeconds(30), "busybox", "--list").ok().out().split("\n")) {
             if (!applet.isBlank()) {

@@ -49,7 +49,7 @@ class DracutModuleTest {
 
     @BeforeAll
     void buildImage() throws Exception {
-        E2eSupport.requirePrograms("dracut", "lsinitrd", "makedumpfile", "ssh", "ssh-keygen", "cpio");
+        Requirements.requirePrograms("dracut", "lsinitrd", "makedumpfile", "ssh", "ssh-keygen", "cpio");
         Requirements.require(Files.isDirectory(Path.of("/usr/lib/dracut/modules.d/40network")),
                 "dracut's network module (Debian: apt-get install dracut-network)");
         Fixtures.vmcore(); // what the agent in the image uploads: required before the image is built

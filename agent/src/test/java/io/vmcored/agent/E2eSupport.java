@@ -34,17 +34,12 @@ final class E2eSupport {
         return repo().resolve("agent").resolve("vmcored-agent");
     }
 
-    /** Requires every named program on the PATH (see docs/agent.md, Tests). */
-    static void requirePrograms(String... names) {
-        Requirements.requirePrograms(names);
-    }
-
     /**
      * Builds (once per JVM, cheap when up to date) the guest images with agent/e2e/build-images.sh
      * and returns their directory; skips when the tools or the fixture kernel are missing.
      */
     static synchronized Path guestImages() {
-        requirePrograms("qemu-system-x86_64", "kexec", "makedumpfile", "socat", "cpio", "busybox");
+        Requirements.requirePrograms("qemu-system-x86_64", "kexec", "makedumpfile", "socat", "cpio", "busybox");
         Path kernel = Fixtures.root().resolve("kernel").resolve("vmlinuz");
         Requirements.require(Files.exists(kernel), "fixture kernel " + kernel + " (run fixtures/make-fixtures.sh)");
         if (images == null && imagesProblem == null) {
@@ -69,7 +64,7 @@ final class E2eSupport {
      * module (dracut-network, which brings dhclient) or the fixture kernel.
      */
     static synchronized Path dracutImages() {
-        requirePrograms("qemu-system-x86_64", "kexec", "makedumpfile", "cpio", "busybox", "dracut", "depmod", "dhclient");
+        Requirements.requirePrograms("qemu-system-x86_64", "kexec", "makedumpfile", "cpio", "busybox", "dracut", "depmod", "dhclient");
         Requirements.require(Files.isDirectory(Path.of("/usr/lib/dracut/modules.d/35network-legacy")),
                 "dracut's network-legacy module (Debian: apt-get install dracut-network)");
         Path kernel = Fixtures.root().resolve("kernel").resolve("vmlinuz");

@@ -34,7 +34,7 @@ class KdumpToolsDropInTest {
 
     @Test
     void dropInVerifiesAgainstTheRealUnitAndReplacesItsExecStart() throws Exception {
-        E2eSupport.requirePrograms("systemd-analyze");
+        Requirements.requirePrograms("systemd-analyze");
         Requirements.require(Files.isDirectory(Path.of("/lib/systemd/system")), "/lib/systemd/system (systemd's units)");
         Path pkg = kdumpToolsPackage();
         String kdumpConfig = Files.readString(pkg.resolve("usr/sbin/kdump-config"), StandardCharsets.UTF_8);

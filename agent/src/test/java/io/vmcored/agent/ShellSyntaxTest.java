@@ -3,6 +3,7 @@ package io.vmcored.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vmcored.protocol.testsupport.Processes;
+import io.vmcored.protocol.testsupport.Requirements;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ class ShellSyntaxTest {
     @Test
     void posixScriptsParseInBusyboxDashAndBash() throws Exception {
         for (String shell : List.of("busybox sh", "dash", "bash --posix")) {
-            E2eSupport.requirePrograms(shell.split(" ")[0]);
+            Requirements.requirePrograms(shell.split(" ")[0]);
             for (String script : POSIX) {
                 assertParses(shell, script);
             }
