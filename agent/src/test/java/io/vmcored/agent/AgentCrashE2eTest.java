@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vmcored.protocol.testsupport.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,9 +39,19 @@ class AgentCrashE2eTest {
     @TempDir
     Path dir;
 
+    /** The raw-vmcore listeners started: a test that failed early must not leave one behind. */
+    private final List<Process> sinks = new ArrayList<>();
+
     @BeforeAll
     static void images() {
         images = E2eSupport.guestImages();
+    }
+
+    @AfterEach
+    void stopSinks() throws InterruptedException {
+        for (Process sink : sinks) {
+            Processes.kill(sink);
+        }
     }
 
     @Test
@@ -48,6 +60,7 @@ class AgentCrashE2eTest {
             int rawPort = E2eSupport.freePort();
             Path raw = dir.resolve("raw.elf");
             Process sink = Oracle.rawSink(rawPort, raw);
+            sinks.add(sink);
             long t0 = System.nanoTime();
             try (Guest guest = new Guest(images, dir.resolve("happy"), List.of("vmcored.port=" + server.tcpPort(),
                     "vmcored.host=e2e-guest", "vmcoredtest.raw_port=" + rawPort))) {
@@ -76,6 +89,7 @@ class AgentCrashE2eTest {
             int rawPort = E2eSupport.freePort();
             Path raw = dir.resolve("raw.elf");
             Process sink = Oracle.rawSink(rawPort, raw);
+            sinks.add(sink);
             try (Guest guest = new Guest(images, dir.resolve("linkcut"), List.of("vmcored.port=" + server.tcpPort(),
                     "vmcored.host=cut-guest", "vmcored.compress=none", "vmcored.stall-timeout=10",
                     "vmcoredtest.raw_port=" + rawPort))) {

@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vmcored.protocol.testsupport.Fixtures;
+import io.vmcored.protocol.testsupport.Processes;
+import io.vmcored.protocol.testsupport.Requirements;
 import io.vmcored.server.cli.Main;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +41,7 @@ class AgentSshTest {
 
     @BeforeEach
     void clientKey() throws Exception {
-        E2eSupport.requirePrograms("ssh-keygen");
+        Requirements.requirePrograms("ssh-keygen");
         agent = new BusyboxAgent(dir, "makedumpfile", "ssh");
         key = dir.resolve("kdump_id_ed25519");
         run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "agent-test", "-f", key.toString());
@@ -173,10 +176,7 @@ class AgentSshTest {
     }
 
     private static String run(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, String.join(" ", cmd) + ": " + out);
-        return out;
+        return Processes.run(new ProcessBuilder(cmd).redirectErrorStream(true), Duration.ofSeconds(30)).ok().out();
     }
 
     private static void assertSameBytes(Path expected, Path actual) throws IOException {

@@ -1,12 +1,13 @@
 package io.vmcored.agent;
 
+import io.vmcored.protocol.testsupport.Processes;
+import io.vmcored.protocol.testsupport.Requirements;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * vmcored-agent run as in a capture initramfs: {@code busybox sh}, with a PATH that holds
@@ -22,16 +23,14 @@ final class BusyboxAgent {
 
     /** Builds {@code dir/bin}: every busybox applet and {@code programs} (skips when one is missing). */
     BusyboxAgent(Path dir, String... programs) throws IOException, InterruptedException {
-        E2eSupport.requirePrograms("busybox");
-        E2eSupport.requirePrograms(programs);
+        Requirements.requirePrograms("busybox");
+        Requirements.requirePrograms(programs);
         bin = Files.createDirectories(dir.resolve("bin"));
-        Process p = new ProcessBuilder("busybox", "--list").start();
-        for (String applet : new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).split("\n")) {
+        for (String applet : Processes.run(Duration.ofSeconds(30), "busybox", "--list").ok().out().split("\n")) {
             if (!applet.isBlank()) {
                 Files.createSymbolicLink(bin.resolve(applet.trim()), Path.of(which("busybox")));
             }
         }
-        p.waitFor();
         for (String program : programs) {
             Files.createSymbolicLink(bin.resolve(program), Path.of(which(program)));
         }
@@ -39,13 +38,8 @@ final class BusyboxAgent {
 
     /** Runs the agent to its end (at most 120 s), output and error merged. */
     Result run(List<String> args) throws IOException, InterruptedException {
-        Process p = start(args);
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("agent still running after 120 s: " + out);
-        }
-        return new Result(p.exitValue(), out);
+        Processes.Result r = Processes.await(start(args), "vmcored-agent " + String.join(" ", args), Duration.ofSeconds(120));
+        return new Result(r.exit(), r.out());
     }
 
     /** Starts the agent; the caller reads its merged output. */
@@ -59,16 +53,6 @@ final class BusyboxAgent {
     }
 
     static String which(String name) {
-        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            if (Files.isExecutable(Path.of(d, name))) {
-                return Path.of(d, name).toString();
-            }
-        }
-        for (String d : List.of("/usr/sbin", "/sbin")) {
-            if (Files.isExecutable(Path.of(d, name))) {
-                return Path.of(d, name).toString();
-            }
-        }
-        throw new IllegalStateException(name + " not on PATH");
+        return Requirements.which(name).orElseThrow(() -> new IllegalStateException(name + " not on PATH")).toString();
     }
 }

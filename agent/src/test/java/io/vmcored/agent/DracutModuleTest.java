@@ -3,19 +3,20 @@ package io.vmcored.agent;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vmcored.protocol.testsupport.Fixtures;
+import io.vmcored.protocol.testsupport.Processes;
+import io.vmcored.protocol.testsupport.Requirements;
 import io.vmcored.server.cli.Main;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,11 +49,10 @@ class DracutModuleTest {
 
     @BeforeAll
     void buildImage() throws Exception {
-        E2eSupport.requirePrograms("dracut", "lsinitrd", "makedumpfile", "ssh", "ssh-keygen", "cpio");
-        assumeTrue(Files.isDirectory(Path.of("/usr/lib/dracut/modules.d/40network")),
-                "dracut module test skipped: dracut's network module is missing (Debian: apt-get install dracut-network)");
-        assumeTrue(Files.exists(Fixtures.vmcore()), "dracut module test skipped: no fixture vmcore " + Fixtures.vmcore()
-                + " (run fixtures/make-fixtures.sh)");
+        Requirements.requirePrograms("dracut", "lsinitrd", "makedumpfile", "ssh", "ssh-keygen", "cpio");
+        Requirements.require(Files.isDirectory(Path.of("/usr/lib/dracut/modules.d/40network")),
+                "dracut's network module (Debian: apt-get install dracut-network)");
+        Fixtures.vmcore(); // what the agent in the image uploads: required before the image is built
         server = new TestServer(dir.resolve("server"), 0, -1, Map.of()).ssh(0);
         key = dir.resolve("ssh").resolve("kdump_id_ed25519");
         Files.createDirectories(key.getParent());
@@ -109,9 +109,9 @@ class DracutModuleTest {
         Files.createDirectories(root.resolve("dev"));
         Files.createDirectories(root.resolve("proc"));
         // makedumpfile sizes its buffer from /proc/meminfo; the capture kernel has /proc mounted
-        assumeTrue(exec(null, "mknod", "-m", "666", root.resolve("dev/null").toString(), "c", "1", "3") == 0
-                && exec(null, "mount", "-t", "proc", "proc", root.resolve("proc").toString()) == 0,
-                "chroot part skipped: needs root (mknod, mount -t proc)");
+        Requirements.require(exec("mknod", "-m", "666", root.resolve("dev/null").toString(), "c", "1", "3") == 0
+                && exec("mount", "-t", "proc", "proc", root.resolve("proc").toString()) == 0,
+                "root, to make the chroot's /dev/null and mount its /proc (mknod, mount -t proc)");
         try {
             // kdump's own call: the hook exits 1 when vmcored confirmed the dump (kdump then skips its dump)
             BusyboxAgent.Result hook = chroot(root, "/usr/lib/vmcored/kdump-pre");
@@ -124,7 +124,7 @@ class DracutModuleTest {
             assertEquals(0, tcp.rc(), tcp.out());
             assertStored(dumpOf("dracut-host"), tcp.out());
         } finally {
-            exec(null, "umount", "-l", root.resolve("proc").toString());
+            exec("umount", "-l", root.resolve("proc").toString());
         }
     }
 
@@ -145,10 +145,9 @@ class DracutModuleTest {
         Path out = dir.resolve("refused.img");
         Map<String, String> env = new HashMap<>(dracutEnv());
         env.put("DRACUT_PATH", bin.toString());
-        Process p = dracutProcess(out, env).start();
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-        assertEquals(1, p.exitValue(), log);
+        Processes.Result r = Processes.run(dracutProcess(out, env), Duration.ofSeconds(120));
+        String log = r.out();
+        assertEquals(1, r.exit(), log);
         assertTrue(log.contains("dracut module 'vmcored' will not be installed, because command 'makedumpfile' could not be found"), log);
         assertTrue(!Files.exists(out), "no image");
     }
@@ -208,14 +207,9 @@ class DracutModuleTest {
     private Path dracut(Path out, Map<String, String> extraEnv) throws IOException, InterruptedException {
         Map<String, String> env = new HashMap<>(dracutEnv());
         env.putAll(extraEnv);
-        Path log = dir.resolve("dracut.log");
-        Process p = dracutProcess(out, env).redirectOutput(log.toFile()).start();
-        if (!p.waitFor(180, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("dracut still running after 180 s: " + Files.readString(log));
-        }
-        assertEquals(0, p.exitValue(), "dracut: " + Files.readString(log));
-        return log;
+        Processes.Result r = Processes.run(dracutProcess(out, env), Duration.ofSeconds(180));
+        assertEquals(0, r.exit(), "dracut: " + r.out());
+        return Files.writeString(dir.resolve("dracut.log"), r.out());
     }
 
     // ---- the image ---------------------------------------------------------------------------
@@ -233,10 +227,7 @@ class DracutModuleTest {
     }
 
     private byte[] extract(String path) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("lsinitrd", "-f", path, image.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "lsinitrd -f " + path);
-        return out;
+        return Processes.run(Duration.ofSeconds(60), "lsinitrd", "-f", path, image.toString()).ok().stdout();
     }
 
     private static String rel(Path p) {
@@ -249,13 +240,8 @@ class DracutModuleTest {
         ProcessBuilder pb = new ProcessBuilder(all).redirectErrorStream(true);
         pb.environment().clear();
         pb.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("still running after 120 s: " + out);
-        }
-        return new BusyboxAgent.Result(p.exitValue(), out);
+        Processes.Result r = Processes.run(pb, Duration.ofSeconds(120));
+        return new BusyboxAgent.Result(r.exit(), r.out());
     }
 
     private Path dumpOf(String host) {
@@ -271,18 +257,13 @@ class DracutModuleTest {
         assertArrayEquals(Files.readAllBytes(Fixtures.dmesg("kdump-zlib-d31")), Files.readAllBytes(dump.resolve("vmcore-dmesg.txt")));
     }
 
-    private static int exec(Path cwd, String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).directory(cwd == null ? null : cwd.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        return p.waitFor(60, TimeUnit.SECONDS) ? p.exitValue() : -1;
+    private static int exec(String... cmd) throws IOException, InterruptedException {
+        return Processes.run(Duration.ofSeconds(60), cmd).exit();
     }
 
     private static String run(Path cwd, Map<String, String> env, String... cmd) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd == null ? null : cwd.toFile()).redirectErrorStream(true);
         pb.environment().putAll(env);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0, String.join(" ", cmd) + ": " + out);
-        return out;
+        return Processes.run(pb, Duration.ofSeconds(120)).ok().out();
     }
 }

@@ -2,24 +2,25 @@ package io.vmcored.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vmcored.protocol.testsupport.Fixtures;
+import io.vmcored.protocol.testsupport.Processes;
+import io.vmcored.protocol.testsupport.Requirements;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * agent/kdump-tools against Debian's real kdump-tools package (its unit files, init script and
- * kdump-config, unpacked from the .deb, never installed): {@code systemd-analyze verify --root}
+ * kdump-config; installed, else unpacked from the .deb by ./test): {@code systemd-analyze verify --root}
  * on a tree laid out as docs/agent.md installs it, and proof that the drop-in replaces the
  * ExecStart of the unit the capture kernel boots ({@code systemd.unit=kdump-tools-dump.service}).
  */
@@ -33,8 +34,8 @@ class KdumpToolsDropInTest {
 
     @Test
     void dropInVerifiesAgainstTheRealUnitAndReplacesItsExecStart() throws Exception {
-        E2eSupport.requirePrograms("systemd-analyze");
-        assumeTrue(Files.isDirectory(Path.of("/lib/systemd/system")), "kdump-tools test skipped: no /lib/systemd/system");
+        Requirements.requirePrograms("systemd-analyze");
+        Requirements.require(Files.isDirectory(Path.of("/lib/systemd/system")), "/lib/systemd/system (systemd's units)");
         Path pkg = kdumpToolsPackage();
         String kdumpConfig = Files.readString(pkg.resolve("usr/sbin/kdump-config"), StandardCharsets.UTF_8);
         assertTrue(kdumpConfig.contains("systemd.unit=" + UNIT), "kdump-config boots the capture kernel into " + UNIT);
@@ -67,34 +68,14 @@ class KdumpToolsDropInTest {
         assertEquals(2, count(without.out, "Command /etc/init.d/kdump-tools is not executable"), without.out);
     }
 
-    /** Debian's kdump-tools unpacked: the installed package, else a cached .deb (apt-get download). */
-    private static Path kdumpToolsPackage() throws IOException, InterruptedException {
+    /** Debian's kdump-tools: the installed package, else its .deb unpacked by ./test (nothing is fetched here). */
+    private static Path kdumpToolsPackage() {
         if (Files.exists(Path.of("/lib/systemd/system/" + UNIT)) && Files.exists(Path.of("/usr/sbin/kdump-config"))) {
             return Path.of("/");
         }
-        Path cache = Fixtures.root().resolve("kdump-tools");
-        Path unpacked = cache.resolve("root");
-        if (Files.exists(unpacked.resolve("lib/systemd/system/" + UNIT))) {
-            return unpacked;
-        }
-        E2eSupport.requirePrograms("dpkg-deb", "apt-get");
-        Files.createDirectories(cache);
-        if (debIn(cache) == null) {
-            // the ordinary client, as fixtures/make-fixtures.sh fetches the kernel; nothing is installed
-            Result r = run(cache, "apt-get", "download", "kdump-tools");
-            assumeTrue(debIn(cache) != null, "kdump-tools test skipped: apt-get download kdump-tools failed: " + r.out);
-        }
-        Path tmp = Files.createTempDirectory(cache, "root.tmp");
-        Result x = run(cache, "dpkg-deb", "-x", debIn(cache).toString(), tmp.toString());
-        assertEquals(0, x.rc, x.out);
-        Files.move(tmp, unpacked, StandardCopyOption.ATOMIC_MOVE);
+        Path unpacked = Fixtures.debianPackage("kdump-tools");
+        Requirements.require(Files.exists(unpacked.resolve("lib/systemd/system/" + UNIT)), UNIT + " in " + unpacked);
         return unpacked;
-    }
-
-    private static Path debIn(Path cache) throws IOException {
-        try (Stream<Path> s = Files.list(cache)) {
-            return s.filter(p -> p.getFileName().toString().matches("kdump-tools_.*\\.deb")).findFirst().orElse(null);
-        }
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
@@ -130,16 +111,7 @@ class KdumpToolsDropInTest {
     private static Result systemdAnalyze(String... args) throws IOException, InterruptedException {
         List<String> cmd = new java.util.ArrayList<>(List.of("systemd-analyze"));
         cmd.addAll(List.of(args));
-        return run(null, cmd.toArray(String[]::new));
-    }
-
-    private static Result run(Path cwd, String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).directory(cwd == null ? null : cwd.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(String.join(" ", cmd) + " still running after 120 s");
-        }
-        return new Result(p.exitValue(), out);
+        Processes.Result r = Processes.run(new ProcessBuilder(cmd).redirectErrorStream(true), Duration.ofSeconds(120));
+        return new Result(r.exit(), r.out());
     }
 }

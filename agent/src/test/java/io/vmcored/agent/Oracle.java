@@ -1,11 +1,11 @@
 package io.vmcored.agent;
 
+import io.vmcored.protocol.testsupport.Processes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 /**
  * What the stored dump must equal: the raw /proc/vmcore the guest sent after the agent (to
@@ -44,11 +44,6 @@ final class Oracle {
     }
 
     static void run(String shell) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(List.of("bash", "-o", "pipefail", "-c", shell)).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new AssertionError("'" + shell + "' failed (exit " + p.exitValue() + "): "
-                    + new String(out, StandardCharsets.UTF_8));
-        }
+        Processes.run(Duration.ofSeconds(300), "bash", "-o", "pipefail", "-c", shell).ok();
     }
 }

@@ -2,12 +2,13 @@ package io.vmcored.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.vmcored.protocol.testsupport.Processes;
+import io.vmcored.protocol.testsupport.Requirements;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,7 +28,7 @@ class ShellSyntaxTest {
     @Test
     void posixScriptsParseInBusyboxDashAndBash() throws Exception {
         for (String shell : List.of("busybox sh", "dash", "bash --posix")) {
-            E2eSupport.requirePrograms(shell.split(" ")[0]);
+            Requirements.requirePrograms(shell.split(" ")[0]);
             for (String script : POSIX) {
                 assertParses(shell, script);
             }
@@ -43,10 +44,8 @@ class ShellSyntaxTest {
         cmd.add(E2eSupport.repo().resolve("agent").resolve(script).toString());
         Path file = Path.of(cmd.get(cmd.size() - 1));
         assertEquals(true, Files.isRegularFile(file), file + " exists");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor(30, TimeUnit.SECONDS);
-        assertEquals(0, p.exitValue(), shell + " -n " + script + ": " + out);
-        assertEquals("", out, shell + " -n " + script);
+        Processes.Result r = Processes.run(new ProcessBuilder(cmd).redirectErrorStream(true), Duration.ofSeconds(30));
+        assertEquals(0, r.exit(), shell + " -n " + script + ": " + r.out());
+        assertEquals("", r.out(), shell + " -n " + script);
     }
 }

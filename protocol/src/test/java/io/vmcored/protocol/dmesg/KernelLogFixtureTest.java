@@ -27,7 +27,7 @@ class KernelLogFixtureTest {
     Path tmp;
 
     static Stream<String> names() {
-        return Fixtures.names().stream();
+        return Fixtures.namesForSource();
     }
 
     @ParameterizedTest

@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DumpInspectorFixtureTest {
 
     static Stream<String> names() {
-        return Fixtures.names().stream();
+        return Fixtures.namesForSource();
     }
 
     /** VMCOREINFO as readelf dumps it from the raw vmcore: the independent reference. */

@@ -28,7 +28,7 @@ class RealStreamRearrangeTest {
     Path tmp;
 
     static Stream<String> names() {
-        return Fixtures.names().stream();
+        return Fixtures.namesForSource();
     }
 
     @ParameterizedTest

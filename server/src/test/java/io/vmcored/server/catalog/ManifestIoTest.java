@@ -4,8 +4,8 @@ import io.vmcored.server.storage.LinuxFileCalls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.vmcored.protocol.testsupport.Requirements;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -40,7 +40,7 @@ class ManifestIoTest {
 
     @Test
     void intermediateWritesReuseTwoInodesInsteadOfTakingNewOnes() throws Exception {
-        assumeTrue(swapsFiles(), "needs Linux, JNA and a file system with RENAME_EXCHANGE");
+        Requirements.require(swapsFiles(), "renameat2 RENAME_EXCHANGE (Linux, JNA and a file system that has it)");
         Manifest m = manifest();
         ManifestIo.write(dir, m, false);
         ManifestIo.write(dir, m, false);

@@ -2,9 +2,10 @@ package io.vmcored.server.catalog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vmcored.protocol.testsupport.Fixtures;
+import io.vmcored.protocol.testsupport.Processes;
+import io.vmcored.protocol.testsupport.Requirements;
 import io.vmcored.server.config.ServerConfig;
 import io.vmcored.server.http.PrometheusText;
 import io.vmcored.server.daemon.TestServer;
@@ -14,6 +15,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -103,10 +105,9 @@ class RecoveryAndDiskTest {
     @Test
     void fullDiskStopsUploadsCleanlyAndRefusesNewOnes() throws Exception {
         Path mnt = Files.createDirectories(tmp.resolve("tmpfs"));
-        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=40m", "tmpfs", mnt.toString())
-                .redirectErrorStream(true).start();
-        assumeTrue(p.waitFor() == 0, "cannot mount a tmpfs here (needs root): "
-                + new String(p.getInputStream().readAllBytes()));
+        Processes.Result mount = Processes.run(Duration.ofSeconds(30), "mount", "-t", "tmpfs", "-o", "size=40m", "tmpfs",
+                mnt.toString());
+        Requirements.require(mount.exit() == 0, "root, to mount a tmpfs (" + mount + ")");
         try {
             ServerConfig c = TestServer.config(mnt);
             c.minFreeBytes = 12 << 20;
@@ -128,7 +129,7 @@ class RecoveryAndDiskTest {
                         "incomplete metric");
             }
         } finally {
-            new ProcessBuilder("umount", mnt.toString()).start().waitFor();
+            Processes.run(Duration.ofSeconds(30), "umount", mnt.toString());
         }
     }
 

@@ -1,11 +1,11 @@
 package io.vmcored.server.cli;
 
+import io.vmcored.protocol.testsupport.Processes;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** Runs {@code vmcored} as a real process (its own stdin, exit status and stderr), from the test classpath. */
 final class CliProcess {
@@ -38,16 +38,7 @@ final class CliProcess {
     }
 
     private static Result run(ProcessBuilder pb) throws IOException, InterruptedException {
-        Process p = pb.start();
-        p.getOutputStream().close();
-        var out = p.getInputStream();
-        var err = p.getErrorStream();
-        String stdout = new String(out.readAllBytes(), StandardCharsets.UTF_8);
-        String stderr = new String(err.readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(5, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("vmcored did not exit: " + pb.command());
-        }
-        return new Result(p.exitValue(), stdout, stderr);
+        Processes.Result r = Processes.run(pb, Duration.ofMinutes(5));
+        return new Result(r.exit(), r.out(), r.err());
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmcored.protocol.testsupport.Fixtures;
+import io.vmcored.protocol.testsupport.Processes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,7 @@ class RearrangeCommandTest {
     Path tmp;
 
     static Stream<String> names() {
-        return Fixtures.names().stream();
+        return Fixtures.namesForSource();
     }
 
     @ParameterizedTest
@@ -56,9 +58,9 @@ class RearrangeCommandTest {
         String name = "kdump-lzo-d31";
         Path out = tmp.resolve("dump");
         Path wrapped = tmp.resolve("stream.z");
-        Process p = new ProcessBuilder("sh", "-c", compressor + " < '" + Fixtures.stream(name) + "' > '" + wrapped + "'")
-                .inheritIO().start();
-        assertEquals(0, p.waitFor(), compressor + " exit status");
+        Processes.Result z = Processes.run(Duration.ofMinutes(2), "sh", "-c",
+                compressor + " < '" + Fixtures.stream(name) + "' > '" + wrapped + "'");
+        assertEquals(0, z.exit(), compressor + ": " + z);
         CliProcess.Result fromFile = CliProcess.run(wrapped, "rearrange", out.toString());
         assertEquals(0, fromFile.exit(), compressor + " from a file; stderr: " + fromFile.stderr());
         assertEquals(-1, Files.mismatch(Fixtures.oracle(name), out), compressor + ": differs from makedumpfile -R");
@@ -82,10 +84,8 @@ class RearrangeCommandTest {
         int status = ByteBuffer.wrap(Files.readAllBytes(out)).order(ByteOrder.LITTLE_ENDIAN).getInt(424);
         assertEquals(0x8, status & 0x8, "status flag in the kept dump");
         // the vmcore reader that crash users rely on must still see a dump
-        Process mdf = new ProcessBuilder("makedumpfile", "--dump-dmesg", out.toString(), tmp.resolve("log").toString())
-                .redirectErrorStream(true).start();
-        String said = new String(mdf.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        mdf.waitFor();
+        String said = Processes.run(new ProcessBuilder("makedumpfile", "--dump-dmesg", out.toString(),
+                tmp.resolve("log").toString()).redirectErrorStream(true), Duration.ofMinutes(2)).out();
         assertFalse(said.contains("not a valid") || said.contains("signature"), "makedumpfile reads the header: " + said);
     }
 

@@ -2,9 +2,9 @@ package io.vmcored.server.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.vmcored.protocol.testsupport.Processes;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 /** Runs real client programs (nc, socat, curl, busybox) through sh. */
 public final class Shell {
@@ -18,16 +18,8 @@ public final class Shell {
             int eq = e.indexOf('=');
             pb.environment().put(e.substring(0, eq), e.substring(eq + 1));
         }
-        Process p = pb.start();
-        p.getOutputStream().close();
-        byte[] out = p.getInputStream().readAllBytes();
-        byte[] err = p.getErrorStream().readAllBytes();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-        }
-        String stdout = new String(out, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), "exit status of: " + script + "\nstdout: " + stdout
-                + "\nstderr: " + new String(err, StandardCharsets.UTF_8));
-        return stdout;
+        Processes.Result r = Processes.run(pb, Duration.ofSeconds(120));
+        assertEquals(0, r.exit(), "exit status of: " + script + "\nstdout: " + r.out() + "\nstderr: " + r.err());
+        return r.out();
     }
 }

@@ -59,6 +59,7 @@ class HttpApiTest {
                 Thread.sleep(100);
                 analyzed = analyzed(s);
             }
+            assertEquals(2.0, analyzed, "dumps analyzed: the cut attempt and the complete dump");
             JsonNode end = json(s.sh("curl -sS -X POST" + auth + "'" + base + "/web1/end?dump=b7'"));
             assertEquals("complete", end.get("state").asText(), "END: " + end);
             Thread.sleep(300);

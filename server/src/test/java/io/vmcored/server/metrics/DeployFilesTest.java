@@ -7,10 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vmcored.protocol.testsupport.Fixtures;
+import io.vmcored.protocol.testsupport.Processes;
+import io.vmcored.protocol.testsupport.Requirements;
 import io.vmcored.server.http.PrometheusText;
 import io.vmcored.server.daemon.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -20,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * deploy/ (scrape config, alert rules, Grafana dashboard) and docs/metrics.md agree with
- * each other and with what a running server exposes. Runs promtool too when installed.
+ * each other and with what a running server exposes, and promtool accepts the rules and the
+ * scrape config (Debian's promtool: installed, else unpacked from the prometheus package by ./test).
  */
 class DeployFilesTest {
 
@@ -89,16 +94,15 @@ class DeployFilesTest {
     }
 
     private static void promtool(String... args) throws Exception {
-        boolean present = Files.isExecutable(Path.of("/usr/bin/promtool"));
-        if (!present) {
-            return;
+        Path promtool = Path.of("/usr/bin/promtool");
+        if (!Files.isExecutable(promtool)) {
+            promtool = Fixtures.debianPackage("prometheus").resolve("usr/bin/promtool");
+            Requirements.require(Files.isExecutable(promtool), "promtool at /usr/bin/promtool or " + promtool);
         }
         String[] cmd = new String[args.length + 1];
-        cmd[0] = "/usr/bin/promtool";
+        cmd[0] = promtool.toString();
         System.arraycopy(args, 0, cmd, 1, args.length);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), "promtool " + String.join(" ", args) + ": " + out);
+        Processes.run(Duration.ofSeconds(60), cmd).ok();
     }
 
     private static Set<String> documented(Path doc) throws Exception {

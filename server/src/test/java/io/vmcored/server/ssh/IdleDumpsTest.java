@@ -24,10 +24,14 @@ class IdleDumpsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = new SshTestServer(tmp, new SshOptions(null, SshOptions.DEFAULT_BASE_PATHS, SshOptions.DEFAULT_CIPHERS,
-                Duration.ofSeconds(1)));
+        // longer than any gap between one test's ssh logins can be on a loaded machine
+        server = new SshTestServer(tmp, settle(Duration.ofSeconds(60)));
         client = new OpenSsh(Files.createDirectories(tmp.resolve("client")), "kdump_id_rsa", "rsa", server);
         server.enroll("db01", client.publicKey());
+    }
+
+    private static SshOptions settle(Duration settle) {
+        return new SshOptions(null, SshOptions.DEFAULT_BASE_PATHS, SshOptions.DEFAULT_CIPHERS, settle);
     }
 
     @AfterAll
@@ -55,17 +59,24 @@ class IdleDumpsTest {
 
     @Test
     void aClientThatNeverRenamesEndsIncompleteAfterTheSettleTime() throws Exception {
-        String d = "/var/crash/10.0.0.8-2026-11-23-12:00:00";
-        assertEquals(0, client.ssh("mkdir -p " + d, null).exit());
-        assertEquals(0, client.ssh("umask 0077 && dd bs=512 of='" + d + "/vmcore-incomplete'",
-                Fixtures.stream("kdump-zlib-d31")).exit());
-        Manifest m = server.manifest("db01", "10.0.0.8-2026-11-23-12:00:00");
-        for (int i = 0; i < 100 && m.state == DumpState.RECEIVING; i++) {
-            Thread.sleep(100);
-            m = server.manifest("db01", "10.0.0.8-2026-11-23-12:00:00");
+        // a server of its own with a short settle time: the dump starts with the dd and no login
+        // follows it, so the short time cannot end it early, and the test waits 1 s, not 60
+        Path dir = Files.createDirectories(tmp.resolve("quick"));
+        try (SshTestServer quick = new SshTestServer(dir, settle(Duration.ofSeconds(1)))) {
+            OpenSsh c = new OpenSsh(Files.createDirectories(dir.resolve("client")), "kdump_id_rsa", "rsa", quick);
+            quick.enroll("db01", c.publicKey());
+            String d = "/var/crash/10.0.0.8-2026-11-23-12:00:00";
+            assertEquals(0, c.ssh("mkdir -p " + d, null).exit());
+            assertEquals(0, c.ssh("umask 0077 && dd bs=512 of='" + d + "/vmcore-incomplete'",
+                    Fixtures.stream("kdump-zlib-d31")).exit());
+            Manifest m = quick.manifest("db01", "10.0.0.8-2026-11-23-12:00:00");
+            for (int i = 0; i < 100 && m.state == DumpState.RECEIVING; i++) {
+                Thread.sleep(100);
+                m = quick.manifest("db01", "10.0.0.8-2026-11-23-12:00:00");
+            }
+            assertEquals(DumpState.INCOMPLETE, m.state, "ended by the idle sweep");
+            assertTrue(m.problem.contains("the client never renamed vmcore-incomplete"), m.problem);
         }
-        assertEquals(DumpState.INCOMPLETE, m.state, "ended by the idle sweep");
-        assertTrue(m.problem.contains("the client never renamed vmcore-incomplete"), m.problem);
     }
 
     private static Manifest manifest() throws Exception {

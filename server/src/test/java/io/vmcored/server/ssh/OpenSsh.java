@@ -1,14 +1,12 @@
 package io.vmcored.server.ssh;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import io.vmcored.protocol.testsupport.Processes;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the real OpenSSH client programs (ssh, scp, sftp, ssh-copy-id) against a test server
@@ -98,20 +96,9 @@ final class OpenSsh {
     }
 
     static Result run(ProcessBuilder pb, Path stdin) throws Exception {
-        Path out = Files.createTempFile("ssh-out", ".txt");
-        Path err = Files.createTempFile("ssh-err", ".txt");
-        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.redirectInput(stdin == null ? ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())
                 : ProcessBuilder.Redirect.from(stdin.toFile()));
-        Process p = pb.start();
-        boolean done = p.waitFor(180, TimeUnit.SECONDS);
-        if (!done) {
-            p.destroyForcibly();
-        }
-        assertTrue(done, "client did not finish within 180 s: " + pb.command());
-        Result r = new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
-        Files.deleteIfExists(out);
-        Files.deleteIfExists(err);
-        return r;
+        Processes.Result r = Processes.run(pb, Duration.ofSeconds(180));
+        return new Result(r.exit(), r.out(), r.err());
     }
 }

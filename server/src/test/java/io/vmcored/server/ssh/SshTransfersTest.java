@@ -111,6 +111,7 @@ class SshTransfersTest {
                 Thread.sleep(20);
             }
             ssh.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            assertTrue(Files.exists(file) && Files.size(file) >= 1 << 20, "1 MiB of the stream stored before the kill");
         } catch (java.io.IOException broken) {
             // the pipe broke because the process died: expected
         }

@@ -3,12 +3,14 @@ package io.vmcored.server.storage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vmcored.protocol.testsupport.Processes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,10 +22,7 @@ class FileSpaceReserverTest {
 
     /** Allocated bytes of {@code file}, as {@code stat -c %b} (512-byte blocks) reports them. */
     private static long allocated(Path file) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("stat", "-c", "%b", file.toString()).start();
-        String out = new String(p.getInputStream().readAllBytes()).trim();
-        assertEquals(0, p.waitFor());
-        return Long.parseLong(out) * 512;
+        return Long.parseLong(Processes.run(Duration.ofSeconds(30), "stat", "-c", "%b", file.toString()).ok().out().trim()) * 512;
     }
 
     @Test

@@ -1,18 +1,20 @@
 package io.vmcored.server.tcp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmcored.protocol.testsupport.Fixtures;
+import io.vmcored.protocol.testsupport.Processes;
 import io.vmcored.server.catalog.DumpRecord;
 import io.vmcored.server.catalog.DumpState;
 import io.vmcored.server.daemon.TestServer;
 import io.vmcored.server.catalog.Manifest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,9 +102,8 @@ class TcpIngestTest {
                 ps.add(new ProcessBuilder("sh", "-c", "{ echo '" + req + "'; cat " + flat + "; } | nc -N 127.0.0.1 "
                         + s.tcp()).redirectErrorStream(true).start());
             }
-            for (Process p : ps) {
-                assertTrue(p.waitFor(180, TimeUnit.SECONDS), "sender finished");
-                String out = new String(p.getInputStream().readAllBytes());
+            for (int i = 0; i < ps.size(); i++) {
+                String out = Processes.await(ps.get(i), "sender c" + i, Duration.ofSeconds(180)).out();
                 assertTrue(out.startsWith("DONE "), "reply: " + out);
             }
             String expected = null;
@@ -113,6 +114,7 @@ class TcpIngestTest {
                 }
                 Manifest m = r.snapshot();
                 assertEquals(DumpState.COMPLETE, m.state, "dump of c" + i);
+                assertNotNull(m.files.get("vmcore").checksum, "checksum of c" + i + " computed within 20 s");
                 expected = expected == null ? m.files.get("vmcore").checksum : expected;
                 assertEquals(expected, m.files.get("vmcore").checksum, "checksum of c" + i);
             }
