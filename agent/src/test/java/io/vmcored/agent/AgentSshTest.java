@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,7 @@ class AgentSshTest {
 
     @Test
     void sshTransportStoresTheDumpAndTheKernelLog() throws Exception {
-        try (TestServer server = new TestServer(dir.resolve("server"), -1, -1, java.util.Map.of()).ssh(0)) {
+        try (TestServer server = new TestServer(dir.resolve("server"), -1, -1, Map.of()).ssh(0)) {
             enroll(server);
             server.start();
             BusyboxAgent.Result r = agent.run(args(server.sshPort(), knownHosts(server, server.sshPort()), "8"));
@@ -61,7 +62,7 @@ class AgentSshTest {
 
     @Test
     void sshLinkCutMidDumpIsRetriedFromTheStart() throws Exception {
-        try (TestServer server = new TestServer(dir.resolve("server"), -1, -1, java.util.Map.of()).ssh(0)) {
+        try (TestServer server = new TestServer(dir.resolve("server"), -1, -1, Map.of()).ssh(0)) {
             enroll(server);
             server.start();
             // the dump's connection carries ~22 MB from the client; the kernel log's ~30 KB
@@ -82,7 +83,7 @@ class AgentSshTest {
         int port = E2eSupport.freePort();
         Path knownHosts;
         // a first start makes the host key the client pins (kept in the state directory)
-        try (TestServer first = new TestServer(serverDir, -1, -1, java.util.Map.of()).ssh(0)) {
+        try (TestServer first = new TestServer(serverDir, -1, -1, Map.of()).ssh(0)) {
             enroll(first);
             first.start();
             knownHosts = knownHosts(first, port);
@@ -93,7 +94,7 @@ class AgentSshTest {
         try {
             awaitOutput(out, "retry 1/6");
             assertTrue(out.toString().contains("ssh mkdir -p"), out.toString());
-            try (TestServer server = new TestServer(serverDir, -1, -1, java.util.Map.of()).ssh(port).start()) {
+            try (TestServer server = new TestServer(serverDir, -1, -1, Map.of()).ssh(port).start()) {
                 assertTrue(p.waitFor(90, TimeUnit.SECONDS), "agent done: " + out);
                 reader.join(5_000);
                 assertEquals(0, p.exitValue(), out.toString());
@@ -106,7 +107,7 @@ class AgentSshTest {
 
     @Test
     void unenrolledKeyGivesUpWithTwo() throws Exception {
-        try (TestServer server = new TestServer(dir.resolve("server"), -1, -1, java.util.Map.of()).ssh(0).start()) {
+        try (TestServer server = new TestServer(dir.resolve("server"), -1, -1, Map.of()).ssh(0).start()) {
             BusyboxAgent.Result r = agent.run(args(server.sshPort(), knownHosts(server, server.sshPort()), "0"));
             assertEquals(2, r.rc(), r.out());
             assertTrue(r.out().contains("Permission denied (publickey)"), "ssh's reason in the log: " + r.out());

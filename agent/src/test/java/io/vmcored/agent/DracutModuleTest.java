@@ -11,9 +11,11 @@ import io.vmcored.server.cli.Main;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -136,7 +138,7 @@ class DracutModuleTest {
             try (Stream<Path> s = Files.list(Path.of(d))) {
                 for (Path p : s.toList()) {
                     Path link = bin.resolve(p.getFileName().toString());
-                    if (!p.getFileName().toString().equals("makedumpfile") && !Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    if (!p.getFileName().toString().equals("makedumpfile") && !Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
                         Files.createSymbolicLink(link, p);
                     }
                 }
@@ -235,7 +237,7 @@ class DracutModuleTest {
     }
 
     private BusyboxAgent.Result chroot(Path root, String... cmd) throws IOException, InterruptedException {
-        List<String> all = new java.util.ArrayList<>(List.of("chroot", root.toString()));
+        List<String> all = new ArrayList<>(List.of("chroot", root.toString()));
         all.addAll(List.of(cmd));
         ProcessBuilder pb = new ProcessBuilder(all).redirectErrorStream(true);
         pb.environment().clear();

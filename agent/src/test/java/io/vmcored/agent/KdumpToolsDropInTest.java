@@ -9,10 +9,12 @@ import io.vmcored.protocol.testsupport.Requirements;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -82,10 +84,10 @@ class KdumpToolsDropInTest {
         try (Stream<Path> s = Files.walk(from)) {
             for (Path p : s.toList()) {
                 Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                     Files.createDirectories(target);
                 } else {
-                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
                 }
             }
         }
@@ -109,7 +111,7 @@ class KdumpToolsDropInTest {
     }
 
     private static Result systemdAnalyze(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new java.util.ArrayList<>(List.of("systemd-analyze"));
+        List<String> cmd = new ArrayList<>(List.of("systemd-analyze"));
         cmd.addAll(List.of(args));
         Processes.Result r = Processes.run(new ProcessBuilder(cmd).redirectErrorStream(true), Duration.ofSeconds(120));
         return new Result(r.exit(), r.out());

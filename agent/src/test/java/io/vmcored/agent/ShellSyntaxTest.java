@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +40,7 @@ class ShellSyntaxTest {
     }
 
     private static void assertParses(String shell, String script) throws IOException, InterruptedException {
-        List<String> cmd = new java.util.ArrayList<>(List.of(shell.split(" ")));
+        List<String> cmd = new ArrayList<>(List.of(shell.split(" ")));
         cmd.add("-n");
         cmd.add(E2eSupport.repo().resolve("agent").resolve(script).toString());
         Path file = Path.of(cmd.get(cmd.size() - 1));

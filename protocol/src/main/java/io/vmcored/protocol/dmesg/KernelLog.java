@@ -4,6 +4,7 @@ import io.vmcored.protocol.dump.DumpFiles;
 import io.vmcored.protocol.dump.DumpFormatException;
 import io.vmcored.protocol.dump.DumpSource;
 import io.vmcored.protocol.memory.DumpMemory;
+import io.vmcored.protocol.memory.MissingMemoryException;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -17,7 +18,7 @@ import java.nio.file.Path;
  * in {@link KernelLogResult#problems()}, never an exception, and every loop and buffer is
  * bounded by the ring's size, never by a length read from it. Exceptions are left for a
  * log that cannot be located at all: VMCOREINFO lacking the entries, or none of the ring
- * in the dump ({@link io.vmcored.protocol.memory.MissingMemoryException}).
+ * in the dump ({@link MissingMemoryException}).
  */
 public final class KernelLog {
 

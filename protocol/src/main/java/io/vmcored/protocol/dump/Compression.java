@@ -1,6 +1,7 @@
 package io.vmcored.protocol.dump;
 
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Set;
 
 /** How a dump's pages are compressed (kdump page descriptor flags). */
@@ -37,6 +38,6 @@ public enum Compression {
 
     /** Lower-case name as printed in reports ("zlib", "none", ...). */
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -1,8 +1,12 @@
 package io.vmcored.protocol.dump;
 
+import io.vmcored.protocol.vmcoreinfo.VmcoreInfo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -86,9 +90,9 @@ public final class KdumpFile {
         if (sub.offsetVmcoreinfo() <= 0 || sub.sizeVmcoreinfo() <= 0) {
             return null;
         }
-        if (sub.sizeVmcoreinfo() > io.vmcored.protocol.vmcoreinfo.VmcoreInfo.MAX_SIZE) {
+        if (sub.sizeVmcoreinfo() > VmcoreInfo.MAX_SIZE) {
             throw new DumpFormatException(src.name() + ": size_vmcoreinfo " + sub.sizeVmcoreinfo()
-                    + " exceeds the limit " + io.vmcored.protocol.vmcoreinfo.VmcoreInfo.MAX_SIZE);
+                    + " exceeds the limit " + VmcoreInfo.MAX_SIZE);
         }
         return src.readExactly(sub.offsetVmcoreinfo(), (int) sub.sizeVmcoreinfo(), "VMCOREINFO").array();
     }
@@ -154,7 +158,7 @@ public final class KdumpFile {
         Set<Compression> seen = EnumSet.noneOf(Compression.class);
         long dataEnd = 0;
         long step = Math.max(1, total / SAMPLE_CHUNKS);
-        java.util.List<Long> firsts = new java.util.ArrayList<>();
+        List<Long> firsts = new ArrayList<>();
         for (long first = 0; first < total; first += step) {
             firsts.add(first);
         }
@@ -189,7 +193,7 @@ public final class KdumpFile {
         long usedBytes = (maxMapnr + 7) / 8;
         long[] words = new long[(int) ((usedBytes + 7) / 8)];
         ByteBuffer buf = src.readExactly(bitmap2Offset, (int) usedBytes, "kdump bitmap 2")
-                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                .order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < words.length; i++) {
             int at = i * 8;
             if (at + 8 <= buf.limit()) {

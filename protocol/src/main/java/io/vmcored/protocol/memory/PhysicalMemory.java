@@ -1,5 +1,6 @@
 package io.vmcored.protocol.memory;
 
+import io.vmcored.protocol.dump.DumpFormatException;
 import java.io.IOException;
 
 /** The crashed machine's physical memory as a dump stores it, one page at a time. */
@@ -10,7 +11,7 @@ public interface PhysicalMemory {
     /**
      * Copies page {@code pfn} into {@code dst} (at least {@link #pageSize()} bytes).
      * Returns false when the dump does not hold the page (excluded, lost or beyond RAM).
-     * Damaged page data (bad compression) raises a {@link io.vmcored.protocol.dump.DumpFormatException}.
+     * Damaged page data (bad compression) raises a {@link DumpFormatException}.
      */
     boolean readPage(long pfn, byte[] dst) throws IOException;
 }

@@ -9,6 +9,8 @@ import io.vmcored.protocol.testsupport.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class PanicSummaryParserTest {
@@ -73,7 +75,7 @@ class PanicSummaryParserTest {
         assertEquals(List.of("sysrq_handle_crash", "__handle_sysrq", "write_sysrq_trigger", "proc_reg_write",
                 "vfs_write"), s.topFrames());
         // the uptime differs with every crash the fixture script makes: take it from makedumpfile's panic line
-        java.util.regex.Matcher panic = java.util.regex.Pattern
+        Matcher panic = Pattern
                 .compile("(?m)^\\[\\s*([0-9]+\\.[0-9]{6})\\] Kernel panic - not syncing").matcher(log);
         assertTrue(panic.find(), "makedumpfile's log has the panic line");
         assertEquals(panic.group(1), s.uptime(), "uptime at crash = timestamp of the panic line");

@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +48,7 @@ class FlattenedDumpSourceTest {
 
     private static byte[] fill(int n, int v) {
         byte[] b = new byte[n];
-        java.util.Arrays.fill(b, (byte) v);
+        Arrays.fill(b, (byte) v);
         return b;
     }
 
@@ -59,10 +60,10 @@ class FlattenedDumpSourceTest {
             assertEquals(204, s.size(), "size = max(offset + size)");
             byte[] all = s.readExactly(0, 204, "all").array();
             byte[] expected = new byte[204];
-            java.util.Arrays.fill(expected, 100, 150, (byte) 1);
-            java.util.Arrays.fill(expected, 120, 130, (byte) 2);
-            java.util.Arrays.fill(expected, 90, 105, (byte) 3);
-            java.util.Arrays.fill(expected, 200, 204, (byte) 4);
+            Arrays.fill(expected, 100, 150, (byte) 1);
+            Arrays.fill(expected, 120, 130, (byte) 2);
+            Arrays.fill(expected, 90, 105, (byte) 3);
+            Arrays.fill(expected, 200, 204, (byte) 4);
             assertArrayEquals(expected, all, "rearranged view");
         }
     }
@@ -82,7 +83,7 @@ class FlattenedDumpSourceTest {
         }
         try (FlattenedDumpSource s = open(stream(true, records))) {
             byte[] all = s.readExactly(0, (int) s.size(), "all").array();
-            byte[] want = java.util.Arrays.copyOf(expected, (int) s.size());
+            byte[] want = Arrays.copyOf(expected, (int) s.size());
             assertArrayEquals(want, all, "view equals sequential positional writes");
         }
     }
@@ -90,7 +91,7 @@ class FlattenedDumpSourceTest {
     @Test
     void streamCutInsideAPayloadKeepsWhatArrived() throws IOException {
         byte[] full = stream(false, 0L, fill(100, 7));
-        byte[] cut = java.util.Arrays.copyOf(full, full.length - 40);
+        byte[] cut = Arrays.copyOf(full, full.length - 40);
         try (FlattenedDumpSource s = open(cut)) {
             assertFalse(s.ended(), "no end marker");
             assertEquals(60, s.size(), "only the bytes that arrived");

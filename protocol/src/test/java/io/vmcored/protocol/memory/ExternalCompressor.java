@@ -1,7 +1,7 @@
 package io.vmcored.protocol.memory;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.vmcored.protocol.testsupport.Requirements;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -39,7 +39,7 @@ final class ExternalCompressor {
 
     /** One zstd frame per page, from files (frames carry the content size), with {@code options}. */
     static List<byte[]> zstd(List<byte[]> pages, Path work, String... options) throws IOException, InterruptedException {
-        assumeTrue(Files.isExecutable(ZSTD), "zstd is not installed (Debian package zstd)");
+        Requirements.require(Files.isExecutable(ZSTD), "zstd is not installed (Debian package zstd)");
         Path in = Files.createDirectories(work.resolve("pages"));
         Path out = Files.createDirectories(work.resolve("zst"));
         StringBuilder list = new StringBuilder();
@@ -62,7 +62,7 @@ final class ExternalCompressor {
 
     /** One zstd frame of a page streamed through a pipe: the frame header has no content size. */
     static byte[] zstdFromPipe(byte[] page, String... options) throws IOException, InterruptedException {
-        assumeTrue(Files.isExecutable(ZSTD), "zstd is not installed (Debian package zstd)");
+        Requirements.require(Files.isExecutable(ZSTD), "zstd is not installed (Debian package zstd)");
         List<String> cmd = new ArrayList<>(List.of(ZSTD.toString(), "-q", "-c"));
         cmd.addAll(List.of(options));
         return run(cmd, page);
@@ -70,7 +70,7 @@ final class ExternalCompressor {
 
     /** One raw snappy block per page, made by libsnappy. */
     static List<byte[]> snappy(List<byte[]> pages, Path work) throws IOException, InterruptedException {
-        assumeTrue(Files.isExecutable(PYTHON) && new ProcessBuilder(PYTHON.toString(), "-c", "import snappy")
+        Requirements.require(Files.isExecutable(PYTHON) && new ProcessBuilder(PYTHON.toString(), "-c", "import snappy")
                 .start().waitFor() == 0, "python3-snappy is not installed (Debian package python3-snappy)");
         Path in = work.resolve("pages.bin");
         Path out = work.resolve("pages.snappy");

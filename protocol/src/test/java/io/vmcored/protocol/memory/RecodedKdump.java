@@ -5,7 +5,6 @@ import io.vmcored.protocol.dump.DumpSource;
 import io.vmcored.protocol.dump.KdumpFile;
 import io.vmcored.protocol.dump.KdumpHeader;
 import io.vmcored.protocol.dump.PageDescriptor;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

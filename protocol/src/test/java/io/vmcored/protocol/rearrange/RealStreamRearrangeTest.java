@@ -15,6 +15,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
@@ -114,7 +115,7 @@ class RealStreamRearrangeTest {
         for (int i = flagsAt; i < flagsAt + 4; i++) {
             got[i] = want[i];
         }
-        assertTrue(java.util.Arrays.equals(want, got), name + ": resumed dump differs from makedumpfile -R beyond the flag");
+        assertTrue(Arrays.equals(want, got), name + ": resumed dump differs from makedumpfile -R beyond the flag");
     }
 
     /** Feeds the first {@code limit} bytes of {@code stream} in chunks of 1 byte to 256 KiB. */

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -90,6 +91,6 @@ class ReserveAheadTest {
         }
         byte[] got = Files.readAllBytes(file);
         assertEquals(4096 + data.length, got.length);
-        assertArrayEquals(data, java.util.Arrays.copyOfRange(got, 4096, got.length));
+        assertArrayEquals(data, Arrays.copyOfRange(got, 4096, got.length));
     }
 }

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The contract other tests rely on: what make-fixtures.sh leaves in the cache. */
@@ -16,7 +17,7 @@ class FixturesTest {
 
     @Test
     void everyStreamHasItsOracleAndKernelLog() throws IOException {
-        assertEquals(java.util.List.of("elf-d0", "elf-d31", "kdump-lzo-d1", "kdump-lzo-d31",
+        assertEquals(List.of("elf-d0", "elf-d31", "kdump-lzo-d1", "kdump-lzo-d31",
                 "kdump-none-d31", "kdump-zlib-d0", "kdump-zlib-d31"), Fixtures.names());
         for (String name : Fixtures.names()) {
             try (InputStream in = Files.newInputStream(Fixtures.stream(name))) {

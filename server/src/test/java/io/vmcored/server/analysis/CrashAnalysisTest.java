@@ -12,11 +12,13 @@ import io.vmcored.protocol.testsupport.Fixtures;
 import io.vmcored.server.catalog.DumpRecord;
 import io.vmcored.server.catalog.DumpState;
 import io.vmcored.server.config.ServerConfig;
-import io.vmcored.server.http.PrometheusText;
 import io.vmcored.server.daemon.TestServer;
+import io.vmcored.server.http.PrometheusText;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -105,7 +107,7 @@ class CrashAnalysisTest {
             assertEquals(DumpState.INCOMPLETE, r.state(), "a cut stream");
             Map<String, Object> an = r.snapshot().analysis;
             assertTrue(an.get("outcome").equals("failed") || an.get("outcome").equals("partial"), "outcome: " + an);
-            assertFalse(((java.util.List<?>) an.get("problems")).isEmpty(), "problems must say what was missing: " + an);
+            assertFalse(((List<?>) an.get("problems")).isEmpty(), "problems must say what was missing: " + an);
             assertEquals("client", an.get("source"), "the crash came from the sender's log: " + an);
             assertEquals("vmcore-dmesg.txt", an.get("clientDmesg"), "sender's log recorded");
             assertEquals(PANIC, an.get("panicLine"), "panic line from the sender's log");
@@ -143,7 +145,7 @@ class CrashAnalysisTest {
         assertEquals("dmesg.txt", an.get("dmesgFile"), "log file");
         assertEquals(PANIC, an.get("panicLine"), "panic line of " + r.id());
         assertEquals("sysrq_handle_crash", an.get("faultingFunction"), "faulting function");
-        assertEquals(java.util.List.of("sysrq_handle_crash", "__handle_sysrq", "write_sysrq_trigger", "proc_reg_write",
+        assertEquals(List.of("sysrq_handle_crash", "__handle_sysrq", "write_sysrq_trigger", "proc_reg_write",
                 "vfs_write"), an.get("topFrames"), "first call-trace frames, offsets and .cold removed");
         Matcher v = Pattern.compile("\\] Linux version (\\S+) ").matcher(log);
         assertTrue(v.find(), "makedumpfile's log names the kernel");
@@ -164,7 +166,7 @@ class CrashAnalysisTest {
         assertEquals(PANIC, g.get("panicLine").asText(), "sample panic line");
         String first = a.snapshot().created.compareTo(b.snapshot().created) <= 0 ? a.snapshot().created : b.snapshot().created;
         String last = a.snapshot().created.compareTo(b.snapshot().created) <= 0 ? b.snapshot().created : a.snapshot().created;
-        assertEquals(java.time.Instant.parse(first).toString(), g.get("firstSeen").asText(), "first seen");
-        assertEquals(java.time.Instant.parse(last).toString(), g.get("lastSeen").asText(), "last seen");
+        assertEquals(Instant.parse(first).toString(), g.get("firstSeen").asText(), "first seen");
+        assertEquals(Instant.parse(last).toString(), g.get("lastSeen").asText(), "last seen");
     }
 }

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.vmcored.server.catalog.DumpRecord;
 import io.vmcored.server.catalog.DumpState;
-import io.vmcored.server.daemon.TestServer;
 import io.vmcored.server.catalog.Manifest;
+import io.vmcored.server.daemon.TestServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

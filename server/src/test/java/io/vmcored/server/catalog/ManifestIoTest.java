@@ -1,14 +1,15 @@
 package io.vmcored.server.catalog;
 
-import io.vmcored.server.storage.LinuxFileCalls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmcored.protocol.testsupport.Requirements;
+import io.vmcored.server.storage.LinuxFileCalls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +35,7 @@ class ManifestIoTest {
         try (var files = Files.list(dir)) {
             assertEquals(Set.of(), files.map(p -> p.getFileName().toString())
                     .filter(n -> !n.equals(ManifestIo.FILE_NAME) && !n.startsWith("."))
-                    .collect(java.util.stream.Collectors.toSet()), "no other visible file");
+                    .collect(Collectors.toSet()), "no other visible file");
         }
     }
 

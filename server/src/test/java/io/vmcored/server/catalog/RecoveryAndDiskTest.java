@@ -7,8 +7,9 @@ import io.vmcored.protocol.testsupport.Fixtures;
 import io.vmcored.protocol.testsupport.Processes;
 import io.vmcored.protocol.testsupport.Requirements;
 import io.vmcored.server.config.ServerConfig;
-import io.vmcored.server.http.PrometheusText;
 import io.vmcored.server.daemon.TestServer;
+import io.vmcored.server.http.PrometheusText;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -16,8 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,7 +57,7 @@ class RecoveryAndDiskTest {
             dir = r.directory();
             assertEquals("receiving", ManifestIo.read(dir).state.wire(), "manifest on disk while receiving");
             // simulate a crash: the server stops while the dump is receiving (the socket is still open)
-            s.server.context().group().shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS).sync();
+            s.server.context().group().shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
         }
         try (TestServer s = TestServer.start(c)) {
             Manifest m = ManifestIo.read(dir);
@@ -63,7 +66,7 @@ class RecoveryAndDiskTest {
             long off = Long.parseLong(hello.replaceAll(".* offset=([0-9]+) .*\\s*", "$1"));
             assertTrue(off > 0, "resumable after restart: " + hello);
             Path rest = tmp.resolve("rest");
-            Files.write(rest, java.util.Arrays.copyOfRange(stream, (int) off, stream.length));
+            Files.write(rest, Arrays.copyOfRange(stream, (int) off, stream.length));
             String done = s.sh("{ echo 'VMCORED/1 PUT host=r1 dump=d offset=" + off + "'; cat " + rest
                     + "; } | busybox nc 127.0.0.1 $PORT");
             assertTrue(done.startsWith("DONE "), "resumed after restart: " + done);
@@ -133,7 +136,7 @@ class RecoveryAndDiskTest {
         }
     }
 
-    static String read(InputStream in) throws java.io.IOException {
+    static String read(InputStream in) throws IOException {
         return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
     }
 }

@@ -14,6 +14,8 @@ import io.vmcored.server.config.ServerConfig;
 import io.vmcored.server.daemon.TestServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -28,7 +30,7 @@ class WebhookTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
-    java.nio.file.Path tmp;
+    Path tmp;
 
     record Received(String method, String type, String event, String auth, byte[] body) {
     }
@@ -73,7 +75,7 @@ class WebhookTest {
                 assertEquals(an.get("signature"), j.get("signature").asText(), "signature");
                 assertEquals("Kernel panic - not syncing: sysrq triggered crash", j.get("panicLine").asText(), "panicLine");
                 assertEquals("sysrq_handle_crash", j.get("faultingFunction").asText(), "faultingFunction");
-                assertEquals(an.get("topFrames").toString(), JSON.convertValue(j.get("topFrames"), java.util.List.class).toString(),
+                assertEquals(an.get("topFrames").toString(), JSON.convertValue(j.get("topFrames"), List.class).toString(),
                         "topFrames");
                 assertEquals(an.get("kernelRelease"), j.get("kernelRelease").asText(), "kernelRelease");
                 assertEquals(1, j.get("groupCount").asInt(), "groupCount");

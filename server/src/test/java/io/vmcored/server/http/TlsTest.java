@@ -10,6 +10,7 @@ import io.vmcored.server.daemon.Shell;
 import io.vmcored.server.daemon.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,7 +54,7 @@ class TlsTest {
             assertEquals(-1, Files.mismatch(dl, Fixtures.oracle(name)), "download over TLS vs makedumpfile -R");
             Path part = tmp.resolve("part");
             s.sh("curl -sS --cacert " + cert + " -r 100000-700000 -o " + part + " '" + url + "'");
-            byte[] want = java.util.Arrays.copyOfRange(Files.readAllBytes(Fixtures.oracle(name)), 100000, 700001);
+            byte[] want = Arrays.copyOfRange(Files.readAllBytes(Fixtures.oracle(name)), 100000, 700001);
             assertEquals(-1, Files.mismatch(part, Files.write(tmp.resolve("want"), want)), "Range across chunks over TLS");
         }
     }

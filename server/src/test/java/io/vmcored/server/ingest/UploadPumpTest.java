@@ -12,6 +12,7 @@ import io.vmcored.server.catalog.FileUpload;
 import io.vmcored.server.catalog.Transport;
 import io.vmcored.server.config.ServerConfig;
 import io.vmcored.server.daemon.TestServer;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,9 +61,9 @@ class UploadPumpTest {
                     try {
                         stalled.await(30, TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
-                        throw new java.io.IOException(e);
+                        throw new IOException(e);
                     }
-                    throw new java.io.IOException("test upload not opened");
+                    throw new IOException("test upload not opened");
                 });
                 busy.add(p);
             }
@@ -92,7 +93,7 @@ class UploadPumpTest {
             try {
                 diskStalled.await(30, TimeUnit.SECONDS); // the disk "hangs" until the test lets it go
             } catch (InterruptedException e) {
-                throw new java.io.IOException(e);
+                throw new IOException(e);
             }
             return up;
         });

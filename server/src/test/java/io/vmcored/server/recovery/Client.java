@@ -1,6 +1,7 @@
 package io.vmcored.server.recovery;
 
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -43,7 +44,7 @@ final class Client implements AutoCloseable {
     /** Starts {@code cmd} with stdin from {@code stdin}, or /dev/null when null. */
     static Client start(List<String> cmd, Path stdin) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(stdin == null
-                ? ProcessBuilder.Redirect.from(new java.io.File("/dev/null")) : ProcessBuilder.Redirect.from(stdin.toFile()));
+                ? ProcessBuilder.Redirect.from(new File("/dev/null")) : ProcessBuilder.Redirect.from(stdin.toFile()));
         return new Client(String.join(" ", cmd), pb.start());
     }
 

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vmcored.protocol.testsupport.Fixtures;
+import io.vmcored.protocol.testsupport.Requirements;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +35,7 @@ class DiskFullTest {
     void mountTinySpool() throws Exception {
         spool = Files.createDirectories(tmp.resolve("spool"));
         Client.Result r = Client.sh("mount -t tmpfs -o size=64m,mode=0700 tmpfs " + spool, Duration.ofSeconds(30));
-        assumeTrue(r.exit() == 0, "cannot mount a tmpfs here (needs root): " + r);
+        Requirements.require(r.exit() == 0, "cannot mount a tmpfs here (needs root): " + r);
     }
 
     @AfterEach

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -98,7 +99,7 @@ class SameDumpTwiceTest {
      * window is the few milliseconds between looking the id up and creating its dump), each
      * followed by the sender's retry: one dump directory per id, identical to makedumpfile -R.
      */
-    private static void startedTogether(String host, java.util.function.Function<String, String> put, Retry retry)
+    private static void startedTogether(String host, Function<String, String> put, Retry retry)
             throws Exception {
         List<String> problems = new ArrayList<>();
         for (int round = 0; round < 5; round++) {

@@ -2,6 +2,7 @@ package io.vmcored.server.recovery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -92,7 +93,7 @@ final class Senders {
 
     /** The answer of an HTTP upload: status code and JSON body. */
     record HttpAnswer(int code, String body) {
-        com.fasterxml.jackson.databind.JsonNode json() {
+        JsonNode json() {
             return Spool.json(body);
         }
     }

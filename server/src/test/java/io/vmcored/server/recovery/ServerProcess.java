@@ -3,7 +3,9 @@ package io.vmcored.server.recovery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vmcored.server.cli.Main;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -57,7 +59,7 @@ final class ServerProcess implements AutoCloseable {
         if (jar != null) {
             cmd.addAll(List.of("-jar", jar));
         } else {
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.vmcored.server.cli.Main"));
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "Main"));
         }
         cmd.addAll(List.of("serve", "--bind", "127.0.0.1", "--ingest-port", "0", "--http-port", "0",
                 "--ssh-port", ssh ? "0" : "-1", "--spool", dir.resolve("spool").toString(),
@@ -65,7 +67,7 @@ final class ServerProcess implements AutoCloseable {
         for (String s : sets) {
             cmd.addAll(List.of("--set", s));
         }
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         ServerProcess s = new ServerProcess(pb.start(), dir.resolve("server.log"));
         s.awaitStarted();
         return s;

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -96,7 +97,7 @@ final class Spool {
      * Polls {@code find} until it yields a directory whose manifest passes {@code condition};
      * fails with {@code what} and the last manifest seen when the time is up.
      */
-    static Path await(String what, Duration timeout, java.util.function.Supplier<List<Path>> find,
+    static Path await(String what, Duration timeout, Supplier<List<Path>> find,
                       Predicate<JsonNode> condition) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
         JsonNode last = null;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vmcored.protocol.testsupport.Fixtures;
 import io.vmcored.server.catalog.DumpState;
 import io.vmcored.server.catalog.Manifest;
-import io.vmcored.protocol.testsupport.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

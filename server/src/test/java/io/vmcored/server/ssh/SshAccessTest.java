@@ -9,6 +9,7 @@ import io.vmcored.server.ssh.auth.AuthorizedKeyStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -45,7 +46,7 @@ class SshAccessTest {
     @Test
     void rsaSha2EcdsaAndEd25519KeysLogIn() throws Exception {
         for (String algo : List.of("rsa-sha2-256", "rsa-sha2-512")) {
-            List<String> cmd = new java.util.ArrayList<>(List.of("ssh", "-p", String.valueOf(web01.port)));
+            List<String> cmd = new ArrayList<>(List.of("ssh", "-p", String.valueOf(web01.port)));
             cmd.addAll(web01.options());
             cmd.addAll(List.of("-o", "PubkeyAcceptedAlgorithms=" + algo, "root@127.0.0.1", "test -d /var/crash"));
             assertEquals(0, OpenSsh.run(cmd, null).exit(), algo + " signature accepted");

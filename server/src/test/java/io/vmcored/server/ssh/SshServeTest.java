@@ -15,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.util.List;
+import java.util.concurrent.Callable;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +34,7 @@ class SshServeTest {
     void keysCommandAndStableHostKeyAcrossRestarts() throws Exception {
         Path state = tmp.resolve("state");
         Path clientDir = Files.createDirectories(tmp.resolve("client"));
-        OpenSsh.run(java.util.List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", clientDir.resolve("id").toString()), null);
+        OpenSsh.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", clientDir.resolve("id").toString()), null);
         Path pub = clientDir.resolve("id.pub");
 
         assertEquals(0, Main.run("keys", "add", "web01", pub.toString(), "--state", state.toString()));
@@ -76,7 +78,7 @@ class SshServeTest {
         return new VmcoredServer(cfg).start();
     }
 
-    private static String captureOut(java.util.concurrent.Callable<Integer> run) throws Exception {
+    private static String captureOut(Callable<Integer> run) throws Exception {
         PrintStream old = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));

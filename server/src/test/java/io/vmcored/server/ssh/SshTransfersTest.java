@@ -6,10 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vmcored.server.catalog.DumpState;
-import io.vmcored.server.catalog.Manifest;
 import io.vmcored.protocol.rearrange.IncompleteMarker;
 import io.vmcored.protocol.testsupport.Fixtures;
+import io.vmcored.server.catalog.DumpState;
+import io.vmcored.server.catalog.Manifest;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -17,6 +18,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -112,7 +114,7 @@ class SshTransfersTest {
             }
             ssh.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             assertTrue(Files.exists(file) && Files.size(file) >= 1 << 20, "1 MiB of the stream stored before the kill");
-        } catch (java.io.IOException broken) {
+        } catch (IOException broken) {
             // the pipe broke because the process died: expected
         }
         Manifest m = awaitFinished("killed-1");
@@ -133,7 +135,7 @@ class SshTransfersTest {
         Path flat = Fixtures.stream("kdump-zlib-d31");
         Path cut = tmp.resolve("cut.flat");
         try (FileChannel in = FileChannel.open(flat); FileChannel out = FileChannel.open(cut,
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             in.transferTo(0, Files.size(flat) - 100_000, out);
         }
         OpenSsh.Result dd = client.ssh("dd of=/var/crash/cut-1/vmcore-incomplete", cut);

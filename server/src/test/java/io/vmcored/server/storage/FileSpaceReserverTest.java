@@ -12,12 +12,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Against the real file system under the build directory (ext4 here; tmpfs also takes fallocate). */
 class FileSpaceReserverTest {
 
-    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ALWAYS)
+    @TempDir(cleanup = CleanupMode.ALWAYS)
     Path tmp;
 
     /** Allocated bytes of {@code file}, as {@code stat -c %b} (512-byte blocks) reports them. */

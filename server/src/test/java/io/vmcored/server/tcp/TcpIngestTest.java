@@ -8,8 +8,10 @@ import io.vmcored.protocol.testsupport.Fixtures;
 import io.vmcored.protocol.testsupport.Processes;
 import io.vmcored.server.catalog.DumpRecord;
 import io.vmcored.server.catalog.DumpState;
-import io.vmcored.server.daemon.TestServer;
 import io.vmcored.server.catalog.Manifest;
+import io.vmcored.server.config.ServerConfig;
+import io.vmcored.server.daemon.TestServer;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -124,7 +126,7 @@ class TcpIngestTest {
 
     @Test
     void stalledSenderIsEndedByTheIdleTimeoutAndKeptIncomplete() throws Exception {
-        io.vmcored.server.config.ServerConfig c = TestServer.config(tmp);
+        ServerConfig c = TestServer.config(tmp);
         c.set("limits.idle-timeout", "1s");
         try (TestServer s = TestServer.start(c)) {
             // sends 1 MB then stays silent with the connection open (sleep keeps nc's input open)
@@ -143,7 +145,7 @@ class TcpIngestTest {
         Path flat = Fixtures.stream(name);
         byte[] stream = Files.readAllBytes(flat);
         try (TestServer s = TestServer.start(tmp);
-             java.net.Socket dead = new java.net.Socket("127.0.0.1", s.tcp())) {
+             Socket dead = new Socket("127.0.0.1", s.tcp())) {
             // the "dead link": 6 MB sent, then silence without FIN or RST
             dead.getOutputStream().write("VMCORED/1 PUT host=lk dump=d offset=0\n".getBytes());
             dead.getOutputStream().write(stream, 0, 6_000_000);
@@ -170,7 +172,7 @@ class TcpIngestTest {
 
     @Test
     void hostTokensGuardTheHandshakeAndShutOutBareStreams() throws Exception {
-        io.vmcored.server.config.ServerConfig c = TestServer.config(tmp);
+        ServerConfig c = TestServer.config(tmp);
         c.hostTokens.put("web9", "web9-token-1");
         try (TestServer s = TestServer.start(c)) {
             s.sh("nc -N 127.0.0.1 $PORT < " + Fixtures.stream("kdump-zlib-d31") + " || true");

@@ -1,6 +1,7 @@
 package io.vmcored.server.ssh.exec;
 
 import io.vmcored.server.ingest.SerialExecutor;
+import io.vmcored.server.ssh.SessionEnd;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,7 +13,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
-import io.vmcored.server.ssh.SessionEnd;
 import org.apache.sshd.server.channel.ChannelDataReceiver;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.channel.ChannelSessionAware;
