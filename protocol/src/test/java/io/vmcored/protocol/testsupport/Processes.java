@@ -65,25 +65,57 @@ public final class Processes {
      * still holds its output open (a reader would wait for that forever).
      */
     public static Result await(Process p, String command, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Drain out = new Drain(p.getInputStream(), command, "stdout");
-        Drain err = new Drain(p.getErrorStream(), command, "stderr");
-        if (!p.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-            kill(p);
-            out.join(5_000);
-            err.join(5_000);
-            throw new AssertionError(command + ": still running after " + timeout.toSeconds() + " s, killed; stdout so far ["
-                    + tail(out.bytes()) + "]; stderr so far [" + tail(err.bytes()) + "]");
+        return new Running(p, command).await(timeout);
+    }
+
+    /**
+     * A program that runs while the test goes on (a server, a client fed through its stdin):
+     * its output is drained from the start, so a full pipe never stalls it.
+     */
+    public static final class Running implements AutoCloseable {
+        private final Process process;
+        private final String command;
+        private final Drain out;
+        private final Drain err;
+
+        public Running(Process process, String command) {
+            this.process = process;
+            this.command = command;
+            this.out = new Drain(process.getInputStream(), command, "stdout");
+            this.err = new Drain(process.getErrorStream(), command, "stderr");
         }
-        long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-        out.join(left);
-        err.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-        if (out.isAlive() || err.isAlive()) {
-            throw new AssertionError(command + ": exited " + p.exitValue() + " but a process it started still holds its output"
-                    + " open after " + timeout.toSeconds() + " s; stdout so far [" + tail(out.bytes()) + "]; stderr so far ["
-                    + tail(err.bytes()) + "]");
+
+        public Process process() {
+            return process;
         }
-        return new Result(command, p.exitValue(), out.bytes(), err.bytes());
+
+        /** Waits for the end; past {@code timeout} kills it (and its children) and fails with its output. */
+        public Result await(Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                kill(process);
+                out.join(5_000);
+                err.join(5_000);
+                throw new AssertionError(command + ": still running after " + timeout.toSeconds()
+                        + " s, killed; stdout so far [" + tail(out.bytes()) + "]; stderr so far [" + tail(err.bytes()) + "]");
+            }
+            out.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            err.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            if (out.isAlive() || err.isAlive()) {
+                throw new AssertionError(command + ": exited " + process.exitValue() + " but a process it started still"
+                        + " holds its output open after " + timeout.toSeconds() + " s; stdout so far ["
+                        + tail(out.bytes()) + "]; stderr so far [" + tail(err.bytes()) + "]");
+            }
+            return new Result(command, process.exitValue(), out.bytes(), err.bytes());
+        }
+
+        /** Kills it (and its children) if it still runs. */
+        @Override
+        public void close() throws InterruptedException {
+            if (process.isAlive()) {
+                kill(process);
+            }
+        }
     }
 
     /** Kills {@code p} and every process below it, and waits a little for it to go. */
@@ -115,7 +147,9 @@ public final class Processes {
             byte[] chunk = new byte[8192];
             try (in) {
                 for (int n; (n = in.read(chunk)) > 0; ) {
-                    buf.write(chunk, 0, n);
+                    synchronized (buf) {
+                        buf.write(chunk, 0, n);
+                    }
                 }
             } catch (IOException e) {
                 // the pipe closed under us: what was read is kept
@@ -123,7 +157,9 @@ public final class Processes {
         }
 
         byte[] bytes() {
-            return buf.toByteArray();
+            synchronized (buf) {
+                return buf.toByteArray();
+            }
         }
     }
 }

@@ -59,7 +59,7 @@ final class ServerProcess implements AutoCloseable {
         if (jar != null) {
             cmd.addAll(List.of("-jar", jar));
         } else {
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "Main"));
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         }
         cmd.addAll(List.of("serve", "--bind", "127.0.0.1", "--ingest-port", "0", "--http-port", "0",
                 "--ssh-port", ssh ? "0" : "-1", "--spool", dir.resolve("spool").toString(),
