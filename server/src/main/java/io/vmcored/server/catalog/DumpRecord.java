@@ -84,14 +84,7 @@ public final class DumpRecord {
 
     /** A copy of the manifest, safe to serialize or inspect (read from disk when the record is cold). */
     public synchronized Manifest snapshot() {
-        if (m == null) {
-            try {
-                return ManifestIo.read(dir);
-            } catch (IOException e) {
-                throw new UncheckedIOException("dump " + id + ": manifest unreadable (" + e.getMessage() + ")", e);
-            }
-        }
-        return ManifestIo.json().convertValue(m, Manifest.class);
+        return m == null ? view() : ManifestIo.json().convertValue(m, Manifest.class);
     }
 
     /** True while an upload into one of this dump's files is opening or running. */
@@ -164,7 +157,7 @@ public final class DumpRecord {
      * unknown, or no verifiable record of what the stored file held).
      */
     public synchronized ResumePoint resumePoint(String name) {
-        FileEntry e = manifest().files.get(name);
+        FileEntry e = view().files.get(name);
         if (e == null || e.resumeFrom == null || e.resumeHash == null || e.state == DumpState.COMPLETE
                 || e.contentKind == null || e.resumeExtent == null || e.resumeExtentHash == null) {
             return null;
@@ -175,7 +168,7 @@ public final class DumpRecord {
 
     /** The state of file {@code name}, or null if the dump has no such file. */
     public synchronized DumpState fileState(String name) {
-        FileEntry e = manifest().files.get(name);
+        FileEntry e = view().files.get(name);
         return e == null ? null : e.state;
     }
 
@@ -483,7 +476,19 @@ public final class DumpRecord {
         }
     }
 
-    /** The manifest, loaded from disk if the record is cold. Caller holds the lock. */
+    /** The manifest to read from: the live one, or a fresh read that a cold record does not keep. Caller holds the lock. */
+    private Manifest view() {
+        if (m != null) {
+            return m;
+        }
+        try {
+            return ManifestIo.read(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("dump " + id + ": manifest unreadable (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The manifest to change, loaded (and kept until saved) if the record is cold. Caller holds the lock. */
     private Manifest manifest() {
         if (m == null) {
             try {
