@@ -251,7 +251,8 @@ run_pipelines() {
     cat "$stream" > /dev/null
     local me=$BASHPID c0 c1; c0=$(reaped_ticks "$me")
     t0=$(now)
-    SEND_TIME=$work/send.time send_all "$n" "$stream" "$base_port" per-sender
+    # THREADS=1 only: /usr/bin/time around the sender is one more process in the timed window
+    SEND_TIME=${THREADS:+$work/send.time} send_all "$n" "$stream" "$base_port" per-sender
     for p in $pids; do wait "$p"; done
     t1=$(now)
     if [ -n "${THREADS:-}" ]; then   # every pipeline's CPU, reaped by this subshell, less the sender's
