@@ -9,7 +9,7 @@ import java.util.Arrays;
 /**
  * Benchmark helper (run by bench/analysis-bench.sh, not a test): kernel log extraction and
  * crash summary of DUMP in one warm JVM, as the server's analysis thread does them, without
- * JVM start-up and without writing dmesg.txt. Prints the median of RUNS after 5 warm-ups.
+ * JVM start-up and without writing dmesg.txt. Prints the median and min-max of RUNS after 5 warm-ups.
  * Usage: java -cp server/target/vmcored.jar bench/DmesgWarm.java DUMP [RUNS]
  */
 public class DmesgWarm {
@@ -34,7 +34,7 @@ public class DmesgWarm {
         }
         Arrays.sort(extract);
         Arrays.sort(parse);
-        System.out.printf("warm JVM, median of %d: extraction %.1f ms, crash summary %.1f ms%n", runs,
-                extract[runs / 2], parse[runs / 2]);
+        System.out.printf("warm JVM, median (min-max) of %d: extraction %.1f ms (%.1f-%.1f), crash summary %.1f ms (%.1f-%.1f)%n",
+                runs, extract[runs / 2], extract[0], extract[runs - 1], parse[runs / 2], parse[0], parse[runs - 1]);
     }
 }

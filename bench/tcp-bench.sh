@@ -49,13 +49,24 @@
 #     into the page cache; 128 x 57 MiB = 7.4 GB passes the kernel's dirty-page limits and
 #     measures the disk instead)
 #   COUNTS: "1 16 128". Needs about 128 x MULTI_STREAM of free disk under bench/work.
-#   THREADS=1 also prints each timed vmcored window's CPU ticks per server thread group.
+#   THREADS=1 also prints, for each timed window, vmcored's CPU ticks per server thread group
+#     and the pipelines' CPU (socat + makedumpfile -R, reaped; with the sendfile sender only).
+#   SHORT=1: a smoke test (streams/kdump-lzo-d31.flat alone, then 16 x kdump-zlib-d31, one
+#     round, few warm-ups, no wait for an earlier run's deletions), under a minute.
+# Every dump stored in a timed round (each vmcored upload, each pipeline's output) is compared
+# with the oracle (makedumpfile -R of the stream) after the round's clock stopped; a difference,
+# or a missing dump, ends the script with exit 1 and a line naming the dump.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 fixtures=${VMCORED_FIXTURES:-$here/fixtures-cache}
-single=${1:-$fixtures/bench/big.flat}
+if [ -n "${SHORT:-}" ]; then
+    single=${1:-$fixtures/streams/kdump-lzo-d31.flat}; counts=${3:-1 16}
+    ROUNDS=${ROUNDS:-1} WARMUP=${WARMUP:-0} WARM_SINGLE=${WARM_SINGLE:-1}
+    WARM_PARALLEL=${WARM_PARALLEL:-16} WARM_PARALLEL_ROUNDS=${WARM_PARALLEL_ROUNDS:-1}
+else
+    single=${1:-$fixtures/bench/big.flat}; counts=${3:-1 16 128}
+fi
 multi=${2:-$fixtures/streams/kdump-zlib-d31.flat}
-counts=${3:-1 16 128}
 work=${BENCH_WORK:-$here/bench/work}/tcp
 SOCAT_BLOCK=${SOCAT_BLOCK:-1048576}
 WARMUP=${WARMUP:-30}
@@ -66,7 +77,7 @@ done
 command -v socat >/dev/null && command -v makedumpfile >/dev/null || { echo "needs socat and makedumpfile" >&2; exit 1; }
 cleaned_at=$(dirname "$work")/tcp-cleaned-at
 rm -rf "$work"; mkdir -p "$work"
-if [ -f "$cleaned_at" ]; then   # see the header
+if [ -f "$cleaned_at" ] && [ -z "${SHORT:-}" ]; then   # see the header
     wait_s=$(( $(cat "$cleaned_at") + 300 - $(date +%s) ))
     [ "$wait_s" -gt 0 ] && { echo "waiting ${wait_s} s: the previous run's files were deleted less than 5 minutes ago" >&2; sleep "$wait_s"; }
 fi
@@ -80,6 +91,20 @@ server_pid=
 cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"; date +%s > "$cleaned_at"; }
 trap cleanup EXIT
 now() { date +%s.%N; }
+# the oracle of a stream: makedumpfile -R of it (the fixture's .dump, else made once, untimed)
+oracle_of() {
+    local o=${1%.flat}.dump
+    [ -f "$o" ] || { o=$work/$(basename "${1%.flat}").oracle; [ -f "$o" ] || makedumpfile -R "$o" < "$1" > /dev/null 2>&1; }
+    echo "$o"
+}
+# check_dumps ORACLE N WHAT FILE...: exit 1 naming the first dump that differs, or if not N dumps
+check_dumps() {
+    local oracle=$1 n=$2 what=$3 f; shift 3
+    [ $# = "$n" ] || { echo "tcp-bench: $what: $n uploads stored $# dumps" >&2; exit 1; }
+    for f in "$@"; do
+        cmp -s "$f" "$oracle" || { echo "tcp-bench: $what: $f differs from makedumpfile -R's output $oracle" >&2; exit 1; }
+    done
+}
 
 # N senders of STREAM to PORT (or, with per-sender, sender i to PORT + i); returns when all have sent
 send_all() {
@@ -91,7 +116,9 @@ send_all() {
         done
         for p in $pids; do wait "$p"; done
     else
-        "$here/bench/send-streams.py" "$stream" 127.0.0.1 "$port" "$n" ${per:+--port-per-sender} > /dev/null
+        # SEND_TIME=FILE: the sender's own user and system seconds go there (to subtract them)
+        ${SEND_TIME:+/usr/bin/time -o "$SEND_TIME" -f '%U %S'} \
+            "$here/bench/send-streams.py" "$stream" 127.0.0.1 "$port" "$n" ${per:+--port-per-sender} > /dev/null
     fi
 }
 
@@ -113,6 +140,7 @@ complete_count() {
 }
 settle() { cat "$single" > "$work/settle"; truncate -s 0 "$work/settle"; sync; }
 server_ticks() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; }   # utime + stime, 1/100 s
+reaped_ticks() { cut -d')' -f2 "/proc/$1/stat" | awk '{ print $14 + $15 }'; }   # cutime + cstime of process $1
 # "thread-group user system" ticks of every server thread group (event loop, file, sync, C2 ...)
 thread_ticks() {
     for t in /proc/"$server_pid"/task/*; do
@@ -191,15 +219,16 @@ run_vmcored() {
     while [ "$(complete_count)" -lt $((n + warm)) ]; do sleep 0.02; done
     t1=$(now)
     if [ -n "${THREADS:-}" ]; then   # THREADS=1: the timed window's CPU per server thread group, on stderr
-        thread_ticks | join "$work/ticks0" - | awk -v n="$n" '{ u = $4 - $2; s = $5 - $3; if (u + s > 0) l = l sprintf(" %s %d+%d", $1, u, s) }
-            END { print "  vmcored " n ": user+system ticks:" l }' >&2
+        thread_ticks | join "$work/ticks0" - | awk -v n="$n" '{ u = $4 - $2; s = $5 - $3; t += u + s; if (u + s > 0) l = l sprintf(" %s %d+%d", $1, u, s) }
+            END { print "  vmcored " n ": " t " user+system ticks:" l }' >&2
     fi
     rm -f "$work/sampling"; wait "$sampler"
-    one=$(ls -t "$spool"/*/*/vmcore | sed -n 1p)   # newest: a timed one (sed, not head: head would SIGPIPE ls)
-    same=$(cmp -s "$one" "${stream%.flat}.dump" && echo yes || echo NO)
+    # the warm-ups' dumps were emptied before the clock started: the non-empty ones are this round's
+    mapfile -t stored < <(find "$spool" -mindepth 3 -maxdepth 3 -name vmcore -size +0)
+    check_dumps "$(oracle_of "$stream")" "$n" "vmcored, $n sender(s)" "${stored[@]}"
     stop_server
     drop_files "$spool"
-    echo "$t0 $t1 $same $(cat "$work/peaks")"
+    echo "$t0 $t1 yes $(cat "$work/peaks")"
 }
 
 # pipelines N STREAM -> seconds
@@ -220,13 +249,25 @@ run_pipelines() {
     done
     settle
     cat "$stream" > /dev/null
+    local me=$BASHPID c0 c1; c0=$(reaped_ticks "$me")
     t0=$(now)
-    send_all "$n" "$stream" "$base_port" per-sender
+    # THREADS=1 only: /usr/bin/time around the sender is one more process in the timed window
+    SEND_TIME=${THREADS:+$work/send.time} send_all "$n" "$stream" "$base_port" per-sender
     for p in $pids; do wait "$p"; done
     t1=$(now)
-    same=$(cmp -s "$out/out.1" "${stream%.flat}.dump" && echo yes || echo NO)
+    if [ -n "${THREADS:-}" ]; then   # every pipeline's CPU, reaped by this subshell, less the sender's
+        c1=$(reaped_ticks "$me")
+        if [ "$SENDER" = socat ]; then
+            echo "  pipelines $n: $((c1 - c0)) user+system ticks, senders included" >&2
+        else
+            awk -v t="$((c1 - c0))" -v n="$n" '{ s = int(($1 + $2) * 100 + 0.5) } END { print "  pipelines " n ": " t - s " user+system ticks (sender " s ")" }' "$work/send.time" >&2
+        fi
+    fi
+    local i outs=()
+    for i in $(seq "$n"); do outs+=("$out/out.$i"); done
+    check_dumps "$(oracle_of "$stream")" "$n" "socat | makedumpfile -R, $n sender(s)" "${outs[@]}"
     drop_files "$out"
-    echo "$t0 $t1 $same"
+    echo "$t0 $t1 yes"
 }
 
 # the machine's ceiling: N x (socat TCP-LISTEN > file), no rearranging at all
@@ -251,35 +292,42 @@ run_socat_files() {
     echo "$t0 $t1"
 }
 
-echo "single stream: $single ($(($(stat -c %s "$single") / 1048576)) MiB); multi: $multi ($(($(stat -c %s "$multi") / 1048576)) MiB); $(nproc) cores; $ROUNDS rounds"
+echo "single stream: $single ($(($(stat -c %s "$single") / 1048576)) MiB); multi: $multi ($(($(stat -c %s "$multi") / 1048576)) MiB); $(nproc) cores; $ROUNDS rounds; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 # Rounds are interleaved (each round runs every sender count once), so that a drift of the
 # host's speed over the minutes of a run falls on all counts alike, not on the last ones.
 for r in $(seq "$ROUNDS"); do
     for n in $counts; do
         stream=$multi; [ "$n" = 1 ] && stream=$single
         size=$(stat -c %s "$stream")
-        read -r e f < <(run_socat_files "$n" "$stream")
-        read -r a b s1 < <(run_pipelines "$n" "$stream")
-        read -r c d s2 peaks < <(run_vmcored "$n" "$stream")
+        # each in a subshell of its own whose failure (a dump that differs) ends the script
+        ( run_socat_files "$n" "$stream" ) > "$work/result"; read -r e f < "$work/result"
+        ( run_pipelines "$n" "$stream" ) > "$work/result"; read -r a b s1 < "$work/result"
+        ( run_vmcored "$n" "$stream" ) > "$work/result"; read -r c d s2 peaks < "$work/result"
         awk -v n="$n" -v size="$size" -v a="$a" -v b="$b" -v c="$c" -v d="$d" -v e="$e" -v f="$f" -v s="$s1/$s2" -v m="$peaks" 'BEGIN {
             printf "%.0f %.0f %.0f %s %s\n", n * size / (f - e) / 1e6, n * size / (b - a) / 1e6, n * size / (d - c) / 1e6, s, m
         }' >> "$work/rates.$n"
         echo "  round $r, $n sender(s): ceiling/pipeline/vmcored MB/s, identical, peaks: $(tail -n 1 "$work/rates.$n")" >&2
     done
 done
-printf '| senders | stream MiB each | socat > file MB/s (ceiling) | socat+makedumpfile -R MB/s | vmcored MB/s | vmcored / pipeline | vmcored vs one stream | identical | vmcored peak heap/direct/queued MiB |\n|---|---|---|---|---|---|---|---|---|\n'
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "MB/s: median of the rounds (min-max); vmcored / pipeline: median (min-max) of the per-round ratios"
+printf '| senders | stream MiB each | socat > file MB/s (ceiling) | socat+makedumpfile -R MB/s | vmcored MB/s | vmcored / pipeline | vmcored vs one stream (medians) | dumps checked, all identical | vmcored peak heap/direct/queued MiB |\n|---|---|---|---|---|---|---|---|---|\n'
 python3 - "$work" "$multi" "$single" $counts <<'PY'
 import os, statistics, sys
 work, multi, single, counts = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 one = None
 for n in counts:
     rows = [l.split() for l in open(f"{work}/rates.{n}")]
-    med = [statistics.median(float(r[i]) for r in rows) for i in range(3)]
+    cols = [[float(r[i]) for r in rows] for i in range(3)]
+    med = [statistics.median(c) for c in cols]
     if n == "1":
         one = med[2]
-    same = ",".join(sorted({r[3] for r in rows}))
+    spread = [f"{m:.0f} ({min(c):.0f}-{max(c):.0f})" for m, c in zip(med, cols)]
+    ratios = [v / p for p, v in zip(cols[1], cols[2])]
+    ratio = f"{statistics.median(ratios):.2f}x ({min(ratios):.2f}-{max(ratios):.2f})"
     peak = max((r[4] for r in rows), key=lambda p: int(p.split("/")[0]))
     size = os.path.getsize(single if n == "1" else multi) // 1048576
     vs_one = f"{100 * med[2] / one:.0f}%" if one and n != "1" else "-"
-    print(f"| {n} (median of {len(rows)}) | {size} | {med[0]:.0f} | {med[1]:.0f} | {med[2]:.0f} | {med[2] / med[1]:.2f}x | {vs_one} | {same} | {peak} |")
+    checked = 2 * int(n) * len(rows)   # every pipeline output and every vmcored dump of every round
+    print(f"| {n} ({len(rows)} rounds) | {size} | {spread[0]} | {spread[1]} | {spread[2]} | {ratio} | {vs_one} | {checked} | {peak} |")
 PY
