@@ -2,6 +2,7 @@ package io.vmcored.server.catalog;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -30,7 +31,7 @@ public final class CatalogIndex {
 
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<String, DumpSummary> byId = new HashMap<>();
-    private final RankedSet all = new RankedSet();
+    private RankedSet all = new RankedSet();
     private final Map<String, HostDumps> hosts = new HashMap<>();
     private final Map<DumpState, RankedSet> states = new EnumMap<>(DumpState.class);
     private final Map<String, RankedSet> signatures = new HashMap<>();
@@ -45,6 +46,47 @@ public final class CatalogIndex {
                 unindex(old);
             }
             index(s);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Fills an empty index with every dump at once (start-up): one sort, then every set built
+     * in linear time, instead of one O(log n) insert per dump and set.
+     */
+    public void load(Collection<DumpSummary> summaries) {
+        lock.writeLock().lock();
+        try {
+            if (!byId.isEmpty()) {
+                throw new IllegalStateException("load() fills an empty index; it holds " + byId.size() + " dumps");
+            }
+            List<DumpSummary> sorted = new ArrayList<>(summaries);
+            sorted.sort(DumpSummary.ORDER);
+            Map<String, List<DumpSummary>> byHost = new HashMap<>();
+            Map<DumpState, List<DumpSummary>> byState = new EnumMap<>(DumpState.class);
+            Map<String, List<DumpSummary>> bySignature = new HashMap<>();
+            Map<String, List<DumpSummary>> byKernel = new HashMap<>();
+            List<DumpSummary> distinct = new ArrayList<>(sorted.size());
+            for (DumpSummary s : sorted) {
+                if (byId.put(s.id(), s) != null) {
+                    throw new IllegalArgumentException("dump " + s.id() + " given twice");
+                }
+                distinct.add(s);
+                byHost.computeIfAbsent(s.host(), h -> new ArrayList<>()).add(s);
+                byState.computeIfAbsent(s.state(), st -> new ArrayList<>()).add(s);
+                if (s.signature() != null) {
+                    bySignature.computeIfAbsent(s.signature(), g -> new ArrayList<>()).add(s);
+                }
+                if (s.kernel() != null) {
+                    byKernel.computeIfAbsent(s.kernel(), k -> new ArrayList<>()).add(s);
+                }
+            }
+            all = RankedSet.sorted(distinct);
+            byHost.forEach((h, list) -> hosts.put(h, new HostDumps(list)));
+            byState.forEach((st, list) -> states.put(st, RankedSet.sorted(list)));
+            bySignature.forEach((g, list) -> signatures.put(g, RankedSet.sorted(list)));
+            byKernel.forEach((k, list) -> kernels.put(k, RankedSet.sorted(list)));
         } finally {
             lock.writeLock().unlock();
         }

@@ -13,10 +13,35 @@ import java.util.Map;
  */
 final class HostDumps {
 
-    final RankedSet dumps = new RankedSet();
+    final RankedSet dumps;
     private final int[] perState = new int[DumpState.values().length];
     /** Sender's id -> its dumps oldest first; almost always one, a sender may reuse an id. */
     private Map<String, List<DumpSummary>> byClientId;
+
+    HostDumps() {
+        dumps = new RankedSet();
+    }
+
+    /** A host's dumps at start-up, all at once ({@code ascending}: oldest first). */
+    HostDumps(List<DumpSummary> ascending) {
+        dumps = RankedSet.sorted(ascending);
+        for (DumpSummary s : ascending) {
+            perState[s.state().ordinal()]++;
+            if (s.clientId() != null) {
+                if (byClientId == null) {
+                    byClientId = new HashMap<>();
+                }
+                List<DumpSummary> same = byClientId.get(s.clientId());
+                if (same == null) {
+                    byClientId.put(s.clientId(), List.of(s));
+                } else {
+                    List<DumpSummary> more = new ArrayList<>(same);
+                    more.add(s); // oldest first already
+                    byClientId.put(s.clientId(), List.copyOf(more));
+                }
+            }
+        }
+    }
 
     void add(DumpSummary s) {
         dumps.add(s);

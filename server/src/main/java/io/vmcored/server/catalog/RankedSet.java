@@ -35,6 +35,54 @@ final class RankedSet {
     private final SplittableRandom random = new SplittableRandom();
     private Node root;
 
+    /**
+     * A set of {@code ascending} (distinct positions, in (created, id) order) built in O(n):
+     * a catalog's start-up fills its sets at once instead of inserting 100,000 dumps one by one
+     * (40% of the rebuild's CPU). The same treap as inserting them would give: random priorities,
+     * heap-ordered along the sorted keys (a Cartesian tree, built with a stack).
+     */
+    static RankedSet sorted(List<DumpSummary> ascending) {
+        RankedSet set = new RankedSet();
+        ArrayDeque<Node> spine = new ArrayDeque<>();
+        for (DumpSummary s : ascending) {
+            Node n = new Node(s, set.random.nextInt());
+            Node below = null;
+            while (!spine.isEmpty() && spine.peek().priority < n.priority) {
+                below = spine.pop();
+            }
+            n.left = below;
+            if (!spine.isEmpty()) {
+                spine.peek().right = n;
+            }
+            spine.push(n);
+        }
+        set.root = spine.peekLast();
+        sizes(set.root);
+        return set;
+    }
+
+    /** Sets every subtree's size, children first (iteratively: no recursion on a skewed input). */
+    private static void sizes(Node root) {
+        ArrayDeque<Node> todo = new ArrayDeque<>();
+        ArrayDeque<Node> order = new ArrayDeque<>();
+        if (root != null) {
+            todo.push(root);
+        }
+        while (!todo.isEmpty()) {
+            Node n = todo.pop();
+            order.push(n);
+            if (n.left != null) {
+                todo.push(n.left);
+            }
+            if (n.right != null) {
+                todo.push(n.right);
+            }
+        }
+        while (!order.isEmpty()) {
+            fix(order.pop());
+        }
+    }
+
     int size() {
         return root == null ? 0 : root.size;
     }

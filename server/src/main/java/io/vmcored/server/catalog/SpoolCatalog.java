@@ -4,7 +4,10 @@ import io.vmcored.protocol.flat.DecoderLimits;
 import io.vmcored.server.storage.SpoolLayout;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
+import java.io.FileNotFoundException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,6 +38,11 @@ import org.slf4j.LoggerFactory;
 public final class SpoolCatalog implements DumpCatalog {
 
     private static final Logger LOG = LoggerFactory.getLogger(SpoolCatalog.class);
+    /**
+     * Readers of the manifests at start, more than the cores: after a reboot the rebuild waits
+     * for the disk (100,000 manifests: 12-13 s with 2 readers, 9.5-10 s with 8, 2.3-2.6 s warm).
+     */
+    private static final int REBUILD_THREADS = 8;
 
     private final SpoolLayout layout;
     private final DecoderLimits limits;
@@ -47,6 +55,8 @@ public final class SpoolCatalog implements DumpCatalog {
     private volatile Executor background = Runnable::run;
     private volatile DumpListener listener = DumpListener.NONE;
     private volatile LongSupplier reservable = () -> Long.MAX_VALUE;
+    /** True while the start-up reads the spool: the index is filled once, after. */
+    private volatile boolean loading;
 
     private SpoolCatalog(SpoolLayout layout, DecoderLimits limits) {
         this.layout = layout;
@@ -203,7 +213,7 @@ public final class SpoolCatalog implements DumpCatalog {
 
     /** A record's manifest was saved: its new summary replaces the old one in every index. */
     void saved(DumpRecord r) {
-        if (byId.get(r.id()) == r) {
+        if (!loading && byId.get(r.id()) == r) {
             index.put(r.summary());
         }
     }
@@ -240,13 +250,14 @@ public final class SpoolCatalog implements DumpCatalog {
         return r;
     }
 
-    /** Reads every manifest, on a few threads: the spool of a fleet holds a hundred thousand. */
+    /** Reads every manifest, on several threads: the spool of a fleet holds a hundred thousand. */
     private void rebuild() throws IOException {
         long t0 = System.nanoTime();
         List<Path> dirs = new ArrayList<>();
         try (DirectoryStream<Path> hosts = Files.newDirectoryStream(layout.spool(), Files::isDirectory)) {
             for (Path hostDir : hosts) {
-                try (DirectoryStream<Path> dumps = Files.newDirectoryStream(hostDir, Files::isDirectory)) {
+                // no filter: a stat per entry is one more cold disk read per dump; load() tells files apart
+                try (DirectoryStream<Path> dumps = Files.newDirectoryStream(hostDir)) {
                     for (Path dir : dumps) {
                         if (!dir.getFileName().toString().startsWith(".")) {
                             dirs.add(dir);
@@ -256,7 +267,8 @@ public final class SpoolCatalog implements DumpCatalog {
             }
         }
         AtomicInteger recovered = new AtomicInteger();
-        int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        loading = true;
+        int threads = REBUILD_THREADS;
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> new Thread(r, "vmcored-rebuild"));
         try {
             List<Future<?>> parts = new ArrayList<>();
@@ -278,6 +290,7 @@ public final class SpoolCatalog implements DumpCatalog {
         } catch (ExecutionException e) {
             throw new IOException("catalog rebuild failed: " + e.getCause(), e.getCause());
         } finally {
+            loading = false;
             pool.shutdown();
             try {
                 pool.awaitTermination(10, TimeUnit.SECONDS);
@@ -285,16 +298,19 @@ public final class SpoolCatalog implements DumpCatalog {
                 Thread.currentThread().interrupt();
             }
         }
+        index.load(byId.values().stream().map(DumpRecord::summary).toList());
         LOG.info("catalog rebuilt from {}: {} dumps in {} ms, {} were receiving and are now incomplete",
                 layout.spool(), byId.size(), (System.nanoTime() - t0) / 1_000_000, recovered.get());
     }
 
     private int load(String host, Path dir) {
-        if (!ManifestIo.exists(dir)) {
-            return adopt(host, dir, "manifest missing");
-        }
         try {
-            Manifest m = ManifestIo.read(dir);
+            Manifest m;
+            try {
+                m = ManifestIo.read(dir);
+            } catch (NoSuchFileException | FileNotFoundException e) {
+                return Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) ? adopt(host, dir, "manifest missing") : 0;
+            }
             boolean receiving = m.state == DumpState.RECEIVING || m.files.values().stream()
                     .anyMatch(f -> f.state == DumpState.COMPLETE && f.synced == null);
             DumpRecord r = new DumpRecord(this, dir, m);

@@ -85,11 +85,39 @@ class CatalogIndexTest {
 
     @Test
     void pagingWithCursorsGivesEveryMatchOnceNewestFirst() {
-        Random rnd = new Random(7);
+        List<DumpSummary> dumps = randomDumps(1500);
         CatalogIndex ix = new CatalogIndex();
+        dumps.forEach(ix::put);
+        assertPagesGiveEveryMatch(ix, dumps);
+    }
+
+    /** The start-up fills the index at once: it must answer exactly as one filled dump by dump, and stay right after changes. */
+    @Test
+    void anIndexLoadedAtOncePagesLikeOneFilledDumpByDump() {
+        List<DumpSummary> dumps = new ArrayList<>(randomDumps(1500));
+        CatalogIndex ix = new CatalogIndex();
+        ix.load(dumps);
+        assertPagesGiveEveryMatch(ix, dumps);
+        for (int i = 0; i < 300; i++) { // then the usual traffic: states change, dumps go
+            DumpSummary d = dumps.get(i * 5);
+            DumpSummary done = new DumpSummary(d.id(), d.host(), d.clientId(), C, d.transport(), d.created(), null,
+                    d.dumpFile(), d.size(), d.totalBytes(), d.format(), d.kernel(), null, d.signature(), null, null);
+            ix.put(done);
+            dumps.set(i * 5, done);
+        }
+        for (int i = 0; i < 100; i++) {
+            assertTrue(ix.remove(dumps.remove(dumps.size() - 1 - i * 3).id()), "removed");
+        }
+        assertEquals(dumps.size(), ix.size(), "size after changes");
+        assertPagesGiveEveryMatch(ix, dumps);
+        assertThrows(IllegalStateException.class, () -> ix.load(dumps), "load() only fills an empty index");
+    }
+
+    private static List<DumpSummary> randomDumps(int n) {
+        Random rnd = new Random(7);
         List<DumpSummary> dumps = new ArrayList<>();
         DumpState[] st = DumpState.values();
-        for (int i = 0; i < 1500; i++) {
+        for (int i = 0; i < n; i++) {
             String host = "h" + rnd.nextInt(25);
             // several dumps share a second: the id decides between them
             Instant created = T0.plusSeconds(rnd.nextInt(600));
@@ -98,8 +126,11 @@ class CatalogIndexTest {
                     "vmcore", i, i, null, "k" + rnd.nextInt(3), null, rnd.nextInt(4) == 0 ? null : "s" + rnd.nextInt(6),
                     null, null);
             dumps.add(d);
-            ix.put(d);
         }
+        return dumps;
+    }
+
+    private static void assertPagesGiveEveryMatch(CatalogIndex ix, List<DumpSummary> dumps) {
         List<UnaryOperator<DumpQuery>> queries = List.of(q -> q, q -> q.withHost("h3"), q -> q.withState(C),
                 q -> q.withSignature("s2"), q -> q.withKernel("k1"), q -> q.withHost("h4").withState(I),
                 q -> q.withState(C).withSignature("s1").withKernel("k0"),
