@@ -35,11 +35,24 @@ public final class Main implements Runnable {
      * The picocli path, in a class of its own: verifying {@code main} must not load picocli's
      * classes, which the fast path never needs (they cannot be class-data-shared).
      */
-    private static final class Full {
+    static final class Full {
         static int run(String... args) {
+            return commandLine().execute(args);
+        }
+
+        /** The whole command line: every command and subcommand answers --help and --version. */
+        static CommandLine commandLine() {
             CommandLine cl = new CommandLine(new Main());
             cl.setExecutionExceptionHandler(new OneLineErrors());
-            return cl.execute(args);
+            withHelp(cl);
+            return cl;
+        }
+
+        private static void withHelp(CommandLine cl) {
+            cl.getCommandSpec().mixinStandardHelpOptions(true);
+            for (CommandLine sub : cl.getSubcommands().values()) {
+                withHelp(sub);
+            }
         }
     }
 }
