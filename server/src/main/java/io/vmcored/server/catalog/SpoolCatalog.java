@@ -1,5 +1,6 @@
 package io.vmcored.server.catalog;
 
+import io.vmcored.server.storage.PrivateFiles;
 import io.vmcored.protocol.flat.DecoderLimits;
 import io.vmcored.server.storage.SpoolLayout;
 import java.io.IOException;
@@ -69,7 +70,7 @@ public final class SpoolCatalog implements DumpCatalog {
     /** Opens (creating) the spool and rebuilds the index from its manifests. Blocking. */
     public static SpoolCatalog open(Path spool, DecoderLimits limits) throws IOException {
         SpoolCatalog c = new SpoolCatalog(new SpoolLayout(spool), limits);
-        Files.createDirectories(c.layout.spool());
+        PrivateFiles.directories(c.layout.spool());
         c.rebuild();
         return c;
     }
@@ -127,7 +128,7 @@ public final class SpoolCatalog implements DumpCatalog {
         if (existing != null) {
             return existing;
         }
-        Files.createDirectories(dir);
+        PrivateFiles.directories(dir);
         return add(dir, host, transport, null);
     }
 

@@ -2,11 +2,13 @@ package io.vmcored.server.cli;
 
 import io.vmcored.server.config.ServerConfig;
 import io.vmcored.server.daemon.VmcoredServer;
+import io.vmcored.server.storage.PrivateFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -47,6 +49,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ServerConfig cfg = build();
+        if (PrivateFiles.restrictUmask() < 0) {
+            LoggerFactory.getLogger(ServeCommand.class).warn("cannot set the umask to 077 (JNA did not load): files"
+                    + " that libraries write follow the umask vmcored was started with; the server's own are 0600");
+        }
         VmcoredServer server = new VmcoredServer(cfg);
         server.start();
         CountDownLatch stopped = new CountDownLatch(1);

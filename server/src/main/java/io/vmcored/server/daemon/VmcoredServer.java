@@ -27,8 +27,9 @@ import io.vmcored.server.net.NetSettings;
 import io.vmcored.server.ssh.SshListener;
 import io.vmcored.server.storage.DiskGuard;
 import io.vmcored.server.storage.FileSpaceReserver;
+import io.vmcored.server.storage.PrivateFiles;
 import io.vmcored.server.tcp.TcpListener;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -76,8 +77,12 @@ public final class VmcoredServer implements AutoCloseable {
 
     public VmcoredServer start() throws Exception {
         config.validate();
-        Files.createDirectories(config.spoolDir);
-        Files.createDirectories(config.stateDir);
+        for (Path root : List.of(config.spoolDir, config.stateDir)) {
+            String was = PrivateFiles.restrict(PrivateFiles.directories(root));
+            if (was != null) {
+                LOG.warn("{} was {}, now rwx------: dumps and keys are for the operator alone", root, was);
+            }
+        }
         SpoolCatalog catalog = DumpCatalog.open(config.spoolDir, new DecoderLimits(config.maxDumpSize));
         DiskGuard disk = new DiskGuard(catalog.spool(), config.minFreeBytes);
         catalog.reservable(() -> disk.free() - disk.minFree());

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
 
 /**
  * Replaces a small file atomically: a reader (or a restarted server) sees the old or the new
@@ -36,7 +37,8 @@ public final class AtomicFile {
         Path tmp = dir.resolve("." + name + ".tmp");
         Path target = dir.resolve(name);
         // no O_TRUNC: ext4 flushes a file truncated to zero when it is closed (auto_da_alloc)
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                PrivateFiles.FILE)) {
             ByteBuffer b = ByteBuffer.wrap(bytes);
             long at = 0;
             while (b.hasRemaining()) {

@@ -5,7 +5,7 @@ import com.sun.jna.Platform;
 
 /**
  * The libc calls the JDK does not offer (fallocate, and open/ftruncate/close on a
- * descriptor of our own to use it with; renameat2 to swap two files), bound with JNA's
+ * descriptor of our own to use it with; renameat2 to swap two files; umask), bound with JNA's
  * direct mapping. renameat2 needs glibc 2.28 (RHEL 8, Debian 10).
  *
  * <p>Loaded on first use; {@link #available()} is false wherever JNA or its native part
@@ -35,6 +35,9 @@ public final class LinuxFileCalls {
     static native int close(int fd);
 
     public static native int renameat2(int oldDirFd, String oldPath, int newDirFd, String newPath, int flags);
+
+    /** Sets the process's file mode creation mask; returns the previous one. */
+    static native int umask(int mask);
 
     /** Holder: binding happens when {@link #available()} is first called. */
     private static final class Bound {

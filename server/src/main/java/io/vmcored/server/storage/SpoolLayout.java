@@ -45,13 +45,13 @@ public final class SpoolLayout {
     /** Creates a fresh dump directory (mode 0700: dumps hold the crashed machine's secrets). */
     public Path newDumpDirectory(String host, LocalDateTime now) throws IOException {
         Path hostDir = hostDirectory(host);
-        Files.createDirectories(hostDir);
+        PrivateFiles.directories(hostDir);
         String base = DIR_TIME.format(now);
         Suffix hint = nextSuffix.get(hostDir);
         for (int n = hint != null && hint.base.equals(base) ? hint.next : 0; n < MAX_PER_SECOND; n++) {
             Path dir = hostDir.resolve(n == 0 ? base : base + "." + n);
             try {
-                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectory(dir, PrivateFiles.DIR);
                 nextSuffix.put(hostDir, new Suffix(base, n + 1));
                 return dir;
             } catch (FileAlreadyExistsException e) {

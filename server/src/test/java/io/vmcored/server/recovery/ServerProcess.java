@@ -53,7 +53,9 @@ final class ServerProcess implements AutoCloseable {
      * {@code ssh}; {@code sets} are {@code KEY=VALUE} config keys (docs/server.md). Waits until it serves.
      */
     static ServerProcess start(Path dir, boolean ssh, String... sets) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // started as from a shell outside systemd (umask 022): exec keeps the pid, so the JVM is still the one killed
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", "umask 022 && exec \"$@\"", "sh",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-Xmx512m", "-XX:TieredStopAtLevel=1"));
         String jar = System.getProperty("vmcored.jar");
         if (jar != null) {

@@ -1,5 +1,6 @@
 package io.vmcored.server.ssh.auth;
 
+import io.vmcored.server.storage.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -133,7 +134,7 @@ public final class AuthorizedKeyStore {
     }
 
     private void save(Map<String, AuthorizedKey> keys) throws IOException {
-        Files.createDirectories(file.getParent());
+        PrivateFiles.directories(file.getParent());
         StringBuilder text = new StringBuilder("# vmcored authorized keys: HOST KEYTYPE BASE64 [COMMENT]\n");
         for (AuthorizedKey k : keys.values()) {
             text.append(k.toStoreLine()).append('\n');

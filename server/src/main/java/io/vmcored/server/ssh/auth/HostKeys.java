@@ -1,5 +1,6 @@
 package io.vmcored.server.ssh.auth;
 
+import io.vmcored.server.storage.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ public final class HostKeys {
     }
 
     public static KeyPairProvider load(Path stateDir) throws IOException {
-        Files.createDirectories(stateDir);
+        PrivateFiles.directories(stateDir);
         SimpleGeneratorHostKeyProvider provider = new SimpleGeneratorHostKeyProvider(stateDir.resolve(FILE_NAME));
         provider.setAlgorithm("EC");
         provider.setKeySize(256);

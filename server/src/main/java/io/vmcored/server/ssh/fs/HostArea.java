@@ -1,5 +1,6 @@
 package io.vmcored.server.ssh.fs;
 
+import io.vmcored.server.storage.PrivateFiles;
 import io.vmcored.protocol.rearrange.ContentKind;
 import io.vmcored.server.catalog.ClientNames;
 import io.vmcored.server.catalog.DumpRecord;
@@ -95,11 +96,11 @@ public final class HostArea {
         if (p.isFile()) {
             throw new IOException(p.clientPath() + ": too deep; vmcored keeps one directory per dump");
         }
-        Files.createDirectories(root);
+        PrivateFiles.directories(root);
         if (p.isDir()) {
             Path d = real(p);
             try {
-                Files.createDirectory(d);
+                Files.createDirectory(d, PrivateFiles.DIR);
             } catch (FileAlreadyExistsException e) {
                 if (!Files.isDirectory(d, NOFOLLOW)) {
                     throw new IOException(p.clientPath() + ": exists and is not a directory");
@@ -113,11 +114,11 @@ public final class HostArea {
         if (!parent.isRoot()) {
             throw new IOException(parent.clientPath() + ": vmcored creates temporary directories only in the base path");
         }
-        Files.createDirectories(root);
+        PrivateFiles.directories(root);
         for (int attempt = 0; attempt < 100; attempt++) {
             String name = "tmp." + randomName(10);
             try {
-                Files.createDirectory(root.resolve(name));
+                Files.createDirectory(root.resolve(name), PrivateFiles.DIR);
                 return parent.child(name).clientPath();
             } catch (FileAlreadyExistsException e) {
                 // try another name
@@ -202,12 +203,12 @@ public final class HostArea {
     }
 
     public long freeKiB() throws IOException {
-        Files.createDirectories(root);
+        PrivateFiles.directories(root);
         return store().getUsableSpace() / 1024;
     }
 
     public long totalKiB() throws IOException {
-        Files.createDirectories(root);
+        PrivateFiles.directories(root);
         return store().getTotalSpace() / 1024;
     }
 
