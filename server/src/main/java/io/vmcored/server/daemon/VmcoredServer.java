@@ -29,6 +29,7 @@ import io.vmcored.server.storage.DiskGuard;
 import io.vmcored.server.storage.FileSpaceReserver;
 import io.vmcored.server.storage.PrivateFiles;
 import io.vmcored.server.tcp.TcpListener;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,12 +71,24 @@ public final class VmcoredServer implements AutoCloseable {
     private final List<Listener> listeners = new ArrayList<>();
     private ThreadPoolExecutor syncer;
     private ServerContext context;
+    private final List<InstanceLock> locks = new ArrayList<>();
 
     public VmcoredServer(ServerConfig config) {
         this.config = config;
     }
 
+    /** Starts everything; on a failure what was started is stopped again (and the locks released). */
     public VmcoredServer start() throws Exception {
+        try {
+            startParts();
+            return this;
+        } catch (Exception | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void startParts() throws Exception {
         config.validate();
         for (Path root : List.of(config.spoolDir, config.stateDir)) {
             String was = PrivateFiles.restrict(PrivateFiles.directories(root));
@@ -83,6 +96,11 @@ public final class VmcoredServer implements AutoCloseable {
                 LOG.warn("{} was {}, now rwx------: dumps and keys are for the operator alone", root, was);
             }
         }
+        locks.add(InstanceLock.acquire(config.spoolDir, "spool"));
+        if (!config.stateDir.toAbsolutePath().normalize().equals(config.spoolDir.toAbsolutePath().normalize())) {
+            locks.add(InstanceLock.acquire(config.stateDir, "state directory"));
+        }
+        SslContext tls = tls(); // before any thread starts: a bad certificate leaves nothing running
         SpoolCatalog catalog = DumpCatalog.open(config.spoolDir, new DecoderLimits(config.maxDumpSize));
         DiskGuard disk = new DiskGuard(catalog.spool(), config.minFreeBytes);
         catalog.reservable(() -> disk.free() - disk.minFree());
@@ -106,7 +124,6 @@ public final class VmcoredServer implements AutoCloseable {
         Admission admission = new Admission(config, disk, catalog);
         IngestService ingest = new IngestService(catalog, admission, metrics, files, budget);
         CrashAnalysis crash = CrashAnalysis.start(config.crash, catalog, registry);
-        SslContext tls = tls();
         context = new ServerContext(config, group, files, catalog, disk, metrics, registry, tls, admission, crash,
                 budget, ingest);
         NetSettings net = new NetSettings(group, config.bind, config.idleTimeout, config.maxConnections, metrics);
@@ -131,7 +148,6 @@ public final class VmcoredServer implements AutoCloseable {
         LOG.info("vmcored started: spool {}, {} dumps in catalog, {} bytes free (minimum {}), disk reservations {}",
                 catalog.spool(), catalog.size(), disk.free(), disk.minFree(),
                 FileSpaceReserver.available() ? "on" : "off (JNA could not load)");
-        return this;
     }
 
     private static ThreadFactory daemonThreads(String prefix) {
@@ -174,6 +190,14 @@ public final class VmcoredServer implements AutoCloseable {
             }
             context.registry().close();
         }
+        for (InstanceLock l : locks) {
+            try {
+                l.close();
+            } catch (IOException e) {
+                LOG.warn("releasing a lock failed: {}", e.getMessage());
+            }
+        }
+        locks.clear();
     }
 
     private SslContext tls() throws Exception {
