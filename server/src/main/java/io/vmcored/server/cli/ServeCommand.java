@@ -43,6 +43,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--state", paramLabel = "DIR", description = "State directory: keys, tokens (default ./var/state).")
     Path state;
 
+    @Option(names = "--insecure-open", description = "Listen off loopback without tokens (a lab): anyone who reaches"
+            + " the ports may upload, list and download every dump.")
+    boolean insecureOpen;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any config key, e.g. --set spool.min-free=2G.")
     List<String> sets = new ArrayList<>();
 
@@ -83,6 +87,9 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (spool != null) {
             cfg.spoolDir = spool;
+        }
+        if (insecureOpen) {
+            cfg.insecureOpen = true;
         }
         if (state != null) {
             cfg.stateDir = state;

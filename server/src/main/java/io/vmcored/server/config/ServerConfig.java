@@ -57,6 +57,10 @@ public final class ServerConfig {
     public int fileQueue = 4096;
 
     public String operatorToken = "";
+    /** The fleet's upload token: creates dumps of any host, never reads, lists or replaces a complete file. */
+    public String uploadToken = "";
+    /** Off loopback without tokens, for a lab: anyone who reaches the ports may upload and read. */
+    public boolean insecureOpen;
     /** host name -> token that may upload (only) that host's dumps. */
     public final Map<String, String> hostTokens = new TreeMap<>();
 
@@ -111,6 +115,8 @@ public final class ServerConfig {
             case "threads.file" -> fileThreads = Sizes.integer(key, v);
             case "threads.file-queue" -> fileQueue = Sizes.integer(key, v);
             case "auth.operator-token" -> operatorToken = v;
+            case "auth.upload-token" -> uploadToken = v;
+            case "auth.insecure-open" -> insecureOpen = Boolean.parseBoolean(v);
             case "tls.cert" -> tlsCert = v.isEmpty() ? null : Path.of(v);
             case "tls.key" -> tlsKey = v.isEmpty() ? null : Path.of(v);
             case "tls.ingest" -> tlsIngest = Boolean.parseBoolean(v);
@@ -183,6 +189,14 @@ public final class ServerConfig {
         if (!operatorToken.isEmpty() && operatorToken.length() < 8) {
             p.add("auth.operator-token: " + operatorToken.length() + " characters, expected at least 8");
         }
+        if (!uploadToken.isEmpty() && uploadToken.length() < 8) {
+            p.add("auth.upload-token: " + uploadToken.length() + " characters, expected at least 8");
+        }
+        if (!loopbackOnly() && operatorToken.isEmpty() && !insecureOpen) {
+            p.add("bind = " + bind + " is reachable from other machines but auth.operator-token is not set: set it"
+                    + " (and auth.upload-token or auth.host-token.<host> for uploads), or auth.insecure-open = true"
+                    + " (--insecure-open) for a lab");
+        }
         p.throwIfAny();
         return this;
     }
@@ -190,6 +204,14 @@ public final class ServerConfig {
     /** True when a TLS certificate is configured. */
     public boolean tlsEnabled() {
         return tlsCert != null;
+    }
+
+    /**
+     * Whether uploads need no token: on loopback until some upload token is configured, or
+     * anywhere with {@code auth.insecure-open}.
+     */
+    public boolean uploadsOpen() {
+        return insecureOpen || loopbackOnly() && hostTokens.isEmpty() && uploadToken.isEmpty();
     }
 
     /** True when the listeners are reachable from loopback only (auth may then be left off). */

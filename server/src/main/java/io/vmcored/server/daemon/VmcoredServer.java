@@ -138,6 +138,13 @@ public final class VmcoredServer implements AutoCloseable {
             listeners.add(new SshListener(net, config.ssh.port(), config.ssh.options(), config.stateDir, ingest, catalog,
                     files));
         }
+        if (!config.loopbackOnly() && !config.tlsEnabled()) {
+            LOG.warn("listening on {} without TLS: tokens and dumps cross the network in clear (set tls.cert and tls.key)",
+                    config.bind);
+        }
+        if (config.insecureOpen) {
+            LOG.warn("auth.insecure-open: anyone who reaches {} may upload, list and download every dump", config.bind);
+        }
         for (Listener l : listeners) {
             l.start();
             LOG.info("{} listening on {}:{}", l.name(), config.bind, l.port());

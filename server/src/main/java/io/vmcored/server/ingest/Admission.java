@@ -26,16 +26,23 @@ public final class Admission {
     }
 
     /**
-     * Token check for uploading {@code host}'s dumps. Ingest is open until some host token is
-     * configured (the operator token alone only guards reading); then every upload needs its
-     * host's token or the operator token.
+     * Token check for uploading {@code host}'s dumps. Open on loopback until an upload token is
+     * configured (the operator token alone only guards reading), and with auth.insecure-open;
+     * otherwise every upload needs the operator token, the host's own token or the fleet's
+     * upload token.
      */
     public boolean mayUpload(String host, String token) {
-        if (config.hostTokens.isEmpty()) {
-            return true;
-        }
-        String hostToken = config.hostTokens.get(host);
-        return same(token, config.operatorToken) || same(token, hostToken);
+        return config.uploadsOpen() || same(token, config.operatorToken) || same(token, config.hostTokens.get(host))
+                || same(token, config.uploadToken);
+    }
+
+    /**
+     * Whether this token may start a file over that is already complete. The fleet's upload
+     * token only creates: one leaked from any host's initramfs must not be able to replace
+     * another host's dump.
+     */
+    public boolean mayReplace(String host, String token) {
+        return config.uploadsOpen() || same(token, config.operatorToken) || same(token, config.hostTokens.get(host));
     }
 
     /** Reading and downloading dumps needs the operator token (open if none configured). */

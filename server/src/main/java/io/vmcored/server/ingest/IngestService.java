@@ -86,6 +86,11 @@ public final class IngestService {
                             + expected + " (ask for it first)", expected);
                 }
             }
+            if (req.offset() == 0 && rec.isPresent() && rec.get().fileState(req.file()) == DumpState.COMPLETE
+                    && !admission.mayReplace(req.host(), req.token())) {
+                throw refuse(Refusal.UNAUTHORIZED, "file " + req.file() + " of dump " + rec.get().id()
+                        + " is complete; the fleet upload token creates dumps, it does not replace them", null);
+            }
             checkDisk();
             Map<String, String> steer = admission.steer(req.host());
             try {

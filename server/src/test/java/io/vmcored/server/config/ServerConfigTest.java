@@ -1,6 +1,7 @@
 package io.vmcored.server.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,13 +31,36 @@ class ServerConfigTest {
     void propertiesFileWithUnitsHostTokensAndSshOptions() throws Exception {
         Path f = tmp.resolve("vmcored.properties");
         Files.writeString(f, String.join("\n", "bind = 0.0.0.0", "spool.min-free = 2G", "retention.max-age = 14d",
-                "auth.host-token.web1 = abcdefgh12", "ssh.host-key = /etc/vmcored/key", "limits.idle-timeout = 90s"));
+                "auth.host-token.web1 = abcdefgh12", "auth.operator-token = operator-secret",
+                "ssh.host-key = /etc/vmcored/key", "limits.idle-timeout = 90s"));
         ServerConfig c = new ServerConfig().load(f).validate();
         assertEquals(2L << 30, c.minFreeBytes, "spool.min-free");
         assertEquals(Duration.ofDays(14), c.retentionMaxAge, "retention.max-age");
         assertEquals("abcdefgh12", c.hostTokens.get("web1"), "host token");
         assertEquals("/etc/vmcored/key", c.ssh.option("host-key", null), "ssh option kept for the SSH receiver");
         assertEquals(Duration.ofSeconds(90), c.idleTimeout, "idle timeout");
+    }
+
+    /** A vmcore is a machine's whole memory: off loopback the server does not start open. */
+    @Test
+    void offLoopbackWithoutAnOperatorTokenRefusesToStartUnlessOpenedOnPurpose() {
+        ServerConfig open = new ServerConfig().set("bind", "0.0.0.0");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, open::validate);
+        assertTrue(e.getMessage().contains("bind = 0.0.0.0 is reachable from other machines but auth.operator-token is not"
+                + " set"), e.getMessage());
+        assertFalse(open.uploadsOpen(), "off loopback uploads need a token");
+        ServerConfig lab = new ServerConfig().set("bind", "0.0.0.0").set("auth.insecure-open", "true").validate();
+        assertTrue(lab.uploadsOpen(), "a lab opened on purpose");
+        ServerConfig fleet = new ServerConfig().set("bind", "0.0.0.0").set("auth.operator-token", "operator-secret")
+                .set("auth.upload-token", "fleet-secret").validate();
+        assertFalse(fleet.uploadsOpen(), "uploads need the fleet's, a host's or the operator's token");
+        assertTrue(new ServerConfig().validate().uploadsOpen(), "loopback with no tokens: open, as for a first try");
+        assertFalse(new ServerConfig().set("auth.upload-token", "fleet-secret").validate().uploadsOpen(),
+                "loopback with an upload token: tokens needed");
+        IllegalArgumentException shortToken = assertThrows(IllegalArgumentException.class,
+                () -> new ServerConfig().set("auth.upload-token", "short").validate());
+        assertTrue(shortToken.getMessage().contains("auth.upload-token: 5 characters, expected at least 8"),
+                shortToken.getMessage());
     }
 
     @Test
