@@ -24,6 +24,7 @@ import io.vmcored.server.ingest.IngestService;
 import io.vmcored.server.metrics.IngestMetrics;
 import io.vmcored.server.net.Listener;
 import io.vmcored.server.net.NetSettings;
+import io.vmcored.server.net.RefusalLog;
 import io.vmcored.server.ssh.SshListener;
 import io.vmcored.server.storage.DiskGuard;
 import io.vmcored.server.storage.FileSpaceReserver;
@@ -126,7 +127,8 @@ public final class VmcoredServer implements AutoCloseable {
         CrashAnalysis crash = CrashAnalysis.start(config.crash, catalog, registry);
         context = new ServerContext(config, group, files, catalog, disk, metrics, registry, tls, admission, crash,
                 budget, ingest);
-        NetSettings net = new NetSettings(group, config.bind, config.idleTimeout, config.maxConnections, metrics);
+        NetSettings net = new NetSettings(group, config.bind, config.idleTimeout, config.maxConnections, metrics,
+                new RefusalLog(metrics));
         if (config.ingestPort >= 0) {
             listeners.add(new TcpListener(net, config.ingestPort, config.tlsIngest ? tls : null, ingest));
         }

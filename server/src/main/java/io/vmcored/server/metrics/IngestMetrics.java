@@ -31,6 +31,7 @@ public final class IngestMetrics implements UploadObserver {
     public static final String RESUMES = "vmcored.upload.resumes";
     public static final String CONNECTIONS = "vmcored.connections.open";
     public static final String BUFFERED = "vmcored.ingest.buffered";
+    public static final String AUTH_FAILURES = "vmcored.auth.failures";
 
     private final MeterRegistry registry;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -96,6 +97,12 @@ public final class IngestMetrics implements UploadObserver {
     /** An upload refused before it started; {@code reason} is one of disk_low, unauthorized, bad_request, resume_mismatch, busy. */
     public void refused(String reason) {
         refusedCounter(reason).increment();
+    }
+
+    /** A refused login or token; {@code reason}: unknown_key, bad_password, ... (see docs/metrics.md). */
+    public void authFailed(String transport, String reason) {
+        Counter.builder(AUTH_FAILURES).description("Logins and tokens refused, by transport and reason")
+                .tag("transport", transport).tag("reason", reason).register(registry).increment();
     }
 
     /** Returns the number of open connections including this one. */

@@ -12,7 +12,8 @@ import java.time.Duration;
  * @param idleTimeout    a connection that sends nothing this long is closed (an upload in it ends incomplete)
  * @param maxConnections open connections beyond this are closed at once
  * @param metrics        counts connections and the ones refused
+ * @param refusals       refused logins and tokens: logged (rate-limited per peer) and counted
  */
 public record NetSettings(EventLoopGroup group, String bind, Duration idleTimeout, int maxConnections,
-                          IngestMetrics metrics) {
+                          IngestMetrics metrics, RefusalLog refusals) {
 }

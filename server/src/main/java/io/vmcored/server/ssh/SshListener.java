@@ -28,7 +28,8 @@ public final class SshListener implements Listener {
                        DumpCatalog catalog, Executor files) throws Exception {
         SshOptions o = SshOptions.from(options);
         SshSpool spool = new SshSpool(ingest, catalog, new ClientPaths(o.basePaths()));
-        receiver = new SshReceiver(net.group(), files, stateDir, spool, o, net.bind(), port, net.idleTimeout());
+        receiver = new SshReceiver(net.group(), files, stateDir, spool, o, net.bind(), port, net.idleTimeout(),
+                net.refusals());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.vmcored.server.ssh;
 
 import io.netty.channel.EventLoopGroup;
+import io.vmcored.server.net.RefusalLog;
 import io.vmcored.server.ssh.auth.AuthorizedKeyStore;
 import io.vmcored.server.ssh.auth.EnrollmentAuthenticator;
 import io.vmcored.server.ssh.auth.HostKeys;
@@ -51,13 +52,16 @@ public final class SshReceiver implements AutoCloseable {
      * @param files    runs blocking file work of every session
      */
     public SshReceiver(EventLoopGroup group, Executor files, Path stateDir, SshSpool spool, SshOptions options,
-                       String bind, int port) throws IOException {
-        this(group, files, stateDir, spool, options, bind, port, Duration.ofMinutes(10));
+                       String bind, int port, RefusalLog refusals) throws IOException {
+        this(group, files, stateDir, spool, options, bind, port, Duration.ofMinutes(10), refusals);
     }
 
-    /** @param idleTimeout a session sending nothing this long is closed (an upload in it ends incomplete) */
+    /**
+     * @param idleTimeout a session sending nothing this long is closed (an upload in it ends incomplete)
+     * @param refusals    where refused logins are logged and counted
+     */
     public SshReceiver(EventLoopGroup group, Executor files, Path stateDir, SshSpool spool, SshOptions options,
-                       String bind, int port, Duration idleTimeout) throws IOException {
+                       String bind, int port, Duration idleTimeout, RefusalLog refusals) throws IOException {
         AuthorizedKeyStore keys = new AuthorizedKeyStore(stateDir);
         this.group = group;
         this.files = files;
@@ -76,10 +80,10 @@ public final class SshReceiver implements AutoCloseable {
         server.setCipherFactories(ciphers);
         List<UserAuthFactory> auth = new ArrayList<>();
         auth.add(UserAuthPublicKeyFactory.INSTANCE);
-        server.setPublickeyAuthenticator(new KeyAuthenticator(keys));
+        server.setPublickeyAuthenticator(new KeyAuthenticator(keys, refusals));
         if (options.enrollPassword() != null) {
             auth.add(UserAuthPasswordFactory.INSTANCE);
-            server.setPasswordAuthenticator(new EnrollmentAuthenticator(options.enrollPassword()));
+            server.setPasswordAuthenticator(new EnrollmentAuthenticator(options.enrollPassword(), refusals));
         } else {
             server.setPasswordAuthenticator(null);
         }

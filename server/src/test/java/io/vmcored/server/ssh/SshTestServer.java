@@ -15,6 +15,7 @@ import io.vmcored.server.ingest.Admission;
 import io.vmcored.server.ingest.IngestBudget;
 import io.vmcored.server.ingest.IngestService;
 import io.vmcored.server.metrics.IngestMetrics;
+import io.vmcored.server.net.RefusalLog;
 import io.vmcored.server.ssh.auth.AuthorizedKey;
 import io.vmcored.server.ssh.auth.AuthorizedKeyStore;
 import io.vmcored.server.ssh.auth.HostKeys;
@@ -37,6 +38,8 @@ final class SshTestServer implements AutoCloseable {
     final Path spool;
     final Path state;
     final SpoolCatalog catalog;
+    final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private IngestMetrics metrics;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     private final ExecutorService files = Executors.newFixedThreadPool(4);
     private SshReceiver receiver;
@@ -52,13 +55,19 @@ final class SshTestServer implements AutoCloseable {
     void start(SshOptions options) throws IOException {
         ServerConfig config = new ServerConfig();
         config.minFreeBytes = 0;
+        metrics = new IngestMetrics(registry, () -> 0);
         Admission admission = new Admission(config, new DiskGuard(spool, 0), catalog);
-        IngestService ingest = new IngestService(catalog, admission,
-                new IngestMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), () -> 0), files,
+        IngestService ingest = new IngestService(catalog, admission, metrics, files,
                 new IngestBudget(1 << 20, 8 << 20, 64 << 20));
         SshSpool sshSpool = new SshSpool(ingest, catalog, new ClientPaths(options.basePaths()));
-        receiver = new SshReceiver(group, files, state, sshSpool, options, "127.0.0.1", 0);
+        receiver = new SshReceiver(group, files, state, sshSpool, options, "127.0.0.1", 0, new RefusalLog(metrics));
         receiver.start();
+    }
+
+    /** Refused logins counted under {@code transport} and {@code reason}. */
+    double authFailures(String transport, String reason) {
+        var c = registry.find("vmcored.auth.failures").tag("transport", transport).tag("reason", reason).counter();
+        return c == null ? 0 : c.count();
     }
 
     /** Stops the SSH server only (for restart tests). */

@@ -1,5 +1,6 @@
 package io.vmcored.server.ssh.auth;
 
+import io.vmcored.server.net.RefusalLog;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import org.apache.sshd.server.auth.password.PasswordAuthenticator;
@@ -13,15 +14,19 @@ import org.apache.sshd.server.session.ServerSession;
 public final class EnrollmentAuthenticator implements PasswordAuthenticator {
 
     private final byte[] password;
+    private final RefusalLog refusals;
 
-    public EnrollmentAuthenticator(String password) {
+    public EnrollmentAuthenticator(String password, RefusalLog refusals) {
         this.password = password.getBytes(StandardCharsets.UTF_8);
+        this.refusals = refusals;
     }
 
     @Override
     public boolean authenticate(String username, String offered, ServerSession session) {
         byte[] given = offered == null ? new byte[0] : offered.getBytes(StandardCharsets.UTF_8);
         if (!MessageDigest.isEqual(given, password)) {
+            refusals.refused("ssh", Peers.address(session), "bad_password", "user=" + username
+                    + ": not the enrollment password");
             return false;
         }
         String host;
