@@ -7,13 +7,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code vmcored serve}: runs the daemon until SIGTERM/SIGINT. Works with no config file
+ * {@code vmcored serve}: runs the daemon until SIGTERM/SIGINT, then stops gracefully (drains). Works with no config file
  * (loopback, ports 5555/8080/2222, spool ./var/spool); {@code --config FILE} and the
  * options below override, in that order. Keys: docs/server.md.
  */
@@ -21,6 +21,8 @@ import picocli.CommandLine.Option;
     "Run the collector: TCP ingest, HTTP API and metrics, SSH receiver.",
     "Defaults need no config file: bind 127.0.0.1, spool ./var/spool."})
 public final class ServeCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
     @Option(names = "--config", paramLabel = "FILE", description = "Java properties file (keys: docs/server.md).")
     Path config;
@@ -54,17 +56,19 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ServerConfig cfg = build();
         if (PrivateFiles.restrictUmask() < 0) {
-            LoggerFactory.getLogger(ServeCommand.class).warn("cannot set the umask to 077 (JNA did not load): files"
+            LOG.warn("cannot set the umask to 077 (JNA did not load): files"
                     + " that libraries write follow the umask vmcored was started with; the server's own are 0600");
         }
-        VmcoredServer server = new VmcoredServer(cfg);
-        server.start();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "vmcored-shutdown"));
-        stopped.await();
+        StopSignals signals = new StopSignals();
+        VmcoredServer server = new VmcoredServer(cfg).start();
+        // any other way out (System.exit elsewhere, a fatal error) still closes cleanly; close() runs once
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "vmcored-shutdown"));
+        String signal = signals.await();
+        LOG.info("{}: stopping; uploads in flight may finish for up to {} s (shutdown.drain)", signal,
+                cfg.drainTime.toSeconds());
+        server.drain(cfg.drainTime);
+        server.close();
+        LOG.info("vmcored stopped");
         return 0;
     }
 

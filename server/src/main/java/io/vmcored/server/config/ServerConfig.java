@@ -36,6 +36,8 @@ public final class ServerConfig {
     public int retentionMaxPerHost = 0;
     public long retentionMaxTotalBytes = 0;
     public Duration retentionInterval = Duration.ofMinutes(10);
+    /** On SIGTERM, how long uploads in flight may go on before they are cut (resumable). */
+    public Duration drainTime = Duration.ofSeconds(60);
 
     /** Steering (issue 5): below this free space the handshake asks agents for the kernel log only; 0 = never. */
     public long steerDmesgOnlyBelow = 0;
@@ -100,6 +102,7 @@ public final class ServerConfig {
             case "retention.max-per-host" -> retentionMaxPerHost = Sizes.integer(key, v);
             case "retention.max-total" -> retentionMaxTotalBytes = Sizes.bytes(key, v);
             case "retention.interval" -> retentionInterval = Sizes.duration(key, v);
+            case "shutdown.drain" -> drainTime = Sizes.duration(key, v);
             case "steer.dmesg-only-below" -> steerDmesgOnlyBelow = Sizes.bytes(key, v);
             case "steer.host-dumps" -> steerHostDumps = Sizes.integer(key, v);
             case "steer.level" -> steerLevel = Sizes.integer(key, v);
@@ -153,6 +156,9 @@ public final class ServerConfig {
         p.atLeast("retention.max-total", retentionMaxTotalBytes, 0);
         if (retentionMaxAge.isNegative()) {
             p.add("retention.max-age = " + retentionMaxAge + ": expected >= 0 (0 = keep forever)");
+        }
+        if (drainTime.isNegative()) {
+            p.add("shutdown.drain = " + drainTime + ": expected >= 0");
         }
         if (retentionInterval.toSeconds() < 1) {
             p.add("retention.interval = " + retentionInterval + ": expected at least 1s");

@@ -32,12 +32,14 @@ import io.vmcored.server.storage.PrivateFiles;
 import io.vmcored.server.tcp.TcpListener;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +75,7 @@ public final class VmcoredServer implements AutoCloseable {
     private ThreadPoolExecutor syncer;
     private ServerContext context;
     private final List<InstanceLock> locks = new ArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     public VmcoredServer(ServerConfig config) {
         this.config = config;
@@ -177,8 +180,38 @@ public final class VmcoredServer implements AutoCloseable {
         return listeners.stream().filter(l -> l.name().equals(name)).mapToInt(Listener::port).findFirst().orElse(-1);
     }
 
+    /**
+     * A graceful stop's first half: stops accepting on every listener and lets the uploads in
+     * flight go on for up to {@code limit}; then {@link #close()} cuts the rest, each keeping a
+     * resume point forced to disk. One line says what was drained and what will be cut.
+     */
+    public void drain(Duration limit) throws InterruptedException {
+        for (Listener l : listeners) {
+            try {
+                l.stopAccepting();
+            } catch (Exception e) {
+                LOG.warn("{}: stopping to accept failed: {}", l.name(), e.toString());
+            }
+        }
+        if (context == null) {
+            return;
+        }
+        int atStart = context.metrics().inFlight();
+        long end = System.nanoTime() + limit.toNanos();
+        // an upload counts as finished once its sender was answered: its connection is gone too
+        while ((context.metrics().inFlight() > 0 || context.metrics().connections() > 0) && System.nanoTime() < end) {
+            Thread.sleep(100);
+        }
+        int left = context.metrics().inFlight();
+        LOG.info("stopping: {} uploads were in flight, {} finished within {} s, {} cut now (incomplete, resumable)",
+                atStart, Math.max(0, atStart - left), limit.toSeconds(), left);
+    }
+
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         for (Listener l : listeners) {
             try {
                 l.close();

@@ -52,6 +52,16 @@ public final class IngestMetrics implements UploadObserver {
         }
     }
 
+    /** Open TCP ingest and HTTP connections now. */
+    public int connections() {
+        return connections.get();
+    }
+
+    /** Uploads being received now. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
     public MeterRegistry registry() {
         return registry;
     }

@@ -12,6 +12,9 @@ public interface Listener extends AutoCloseable {
     /** The bound port (useful with port 0), or -1 before start. */
     int port();
 
+    /** Stops accepting new connections; those open go on (a graceful stop drains them). */
+    void stopAccepting() throws Exception;
+
     /** Stops accepting and closes open connections; in-flight uploads end incomplete. */
     @Override
     void close() throws Exception;

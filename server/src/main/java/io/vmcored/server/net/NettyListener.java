@@ -76,6 +76,12 @@ public abstract class NettyListener implements Listener {
         return server == null ? -1 : ((InetSocketAddress) server.localAddress()).getPort();
     }
 
+    /** Closing the server channel stops accepting; the connections live on the shared group until it stops. */
+    @Override
+    public void stopAccepting() {
+        close();
+    }
+
     @Override
     public void close() {
         if (server != null) {

@@ -48,6 +48,11 @@ public final class SshListener implements Listener {
     }
 
     @Override
+    public void stopAccepting() throws Exception {
+        receiver.stopAccepting();
+    }
+
+    @Override
     public void close() throws Exception {
         receiver.close();
     }

@@ -25,6 +25,7 @@ import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.netty.NettyIoServiceFactoryFactory;
+import org.apache.sshd.server.ServerBuilder;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.UserAuthFactory;
 import org.apache.sshd.server.auth.password.UserAuthPasswordFactory;
@@ -67,7 +68,7 @@ public final class SshReceiver implements AutoCloseable {
         this.files = files;
         this.settle = options.settle();
         this.quietSweep = spool.quietSweep(settle);
-        server = SshServer.setUpDefaultServer();
+        server = ServerBuilder.builder().factory(DrainableSshServer::new).build();
         server.setIoServiceFactoryFactory(new NettyIoServiceFactoryFactory(group));
         server.setHost(bind);
         server.setPort(port);
@@ -106,6 +107,20 @@ public final class SshReceiver implements AutoCloseable {
         server.start();
         long every = Math.max(200, Math.min(30_000, settle.toMillis() / 4));
         sweeping = group.scheduleAtFixedRate(() -> files.execute(quietSweep), every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops accepting new sessions; open ones go on. */
+    public void stopAccepting() {
+        ((DrainableSshServer) server).unbind();
+    }
+
+    /** MINA's server, with its acceptor reachable: unbinding it stops new sessions and keeps the open ones. */
+    private static final class DrainableSshServer extends SshServer {
+        void unbind() {
+            if (acceptor != null) {
+                acceptor.unbind();
+            }
+        }
     }
 
     /** The bound port (after start). */

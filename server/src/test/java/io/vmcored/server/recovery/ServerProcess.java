@@ -110,6 +110,24 @@ final class ServerProcess implements AutoCloseable {
         assertEquals(128 + 9, process.exitValue(), "exit status of the killed server (128 + SIGKILL)");
     }
 
+    /**
+     * Sends SIGTERM to the server JVM and returns at once (a graceful stop: it drains first).
+     * Through its handle: Process.destroy() would also close our ends of its output pipes, and
+     * the lines it logs while stopping would be lost.
+     */
+    void signalTerm() {
+        process.toHandle().destroy();
+    }
+
+    /** Waits for the server to exit; returns its exit status, fails past {@code timeout}. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("vmcored did not exit within " + timeout.toSeconds() + " s; log:\n" + logText());
+        }
+        return process.exitValue();
+    }
+
     /** SIGTERM: the server's clean stop (shutdown hook). */
     void stop() throws InterruptedException {
         process.destroy();
