@@ -150,10 +150,10 @@ final class DumpRoutes {
         try {
             return r.snapshot();
         } catch (UncheckedIOException e) {
-            if (e.getCause() instanceof NoSuchFileException) {
+            if (!ManifestIo.exists(r.directory())) {
                 reply.accept(missing(r, ManifestIo.FILE_NAME));
             } else {
-                LOG.warn("dump {}: {}", r.id(), e.getMessage(), e);
+                LOG.warn("{}", e.getMessage(), e);
                 reply.accept(Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "storage", "dump " + r.id()
                         + ": its manifest cannot be read (see the server log)"));
             }

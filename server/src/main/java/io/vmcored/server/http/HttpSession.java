@@ -65,7 +65,7 @@ final class HttpSession extends ChannelInboundHandlerAdapter {
         String path = q.path();
         HttpMethod method = req.method();
         head = method.equals(HttpMethod.HEAD);
-        Route route = Route.of(path);
+        Route route = Route.of(q.rawPath()); // raw: an encoded '/' stays inside its segment, decoded once below
         try {
             if (route == null) {
                 reply(ctx, Responses.error(HttpResponseStatus.NOT_FOUND, "not_found", "no resource " + path));
@@ -97,8 +97,8 @@ final class HttpSession extends ChannelInboundHandlerAdapter {
                     reply(ctx, Responses.json(HttpResponseStatus.OK, api.crash().signatures()));
                 }
             }
-            case UPLOAD, END -> uploadRoute(ctx, req, q, route, decodedParts(q.path()));
-            default -> dumpRoute(ctx, req, route, decodedParts(q.path()));
+            case UPLOAD, END -> uploadRoute(ctx, req, q, route, decodedParts(q.rawPath()));
+            default -> dumpRoute(ctx, req, route, decodedParts(q.rawPath()));
         }
     }
 

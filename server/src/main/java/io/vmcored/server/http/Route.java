@@ -65,7 +65,7 @@ enum Route {
         };
     }
 
-    /** The segments below {@code /api/v1/dumps/}, still URL-encoded. */
+    /** The segments below {@code /api/v1/dumps/} of the raw path, still URL-encoded. */
     static String[] parts(String path) {
         return path.substring(DUMPS.length() + 1).split("/", -1);
     }
