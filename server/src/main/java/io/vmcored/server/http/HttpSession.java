@@ -17,16 +17,15 @@ import io.vmcored.server.ingest.RefusedException;
 import io.vmcored.server.ingest.UploadPump;
 import io.vmcored.server.storage.SpoolLayout;
 import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
 /**
- * One HTTP connection: routes a request (docs/server.md, "HTTP API"), streams a PUT body
- * into an {@link HttpUpload}, answers reads from the catalog. One request per connection.
+ * One HTTP connection: routes a request ({@link Route}; docs/server.md, "HTTP API"), streams a
+ * PUT body into an {@link HttpUpload}, hands a dump's reads and DELETE to {@link DumpRoutes}.
+ * One request per connection.
  */
 final class HttpSession extends ChannelInboundHandlerAdapter {
 
@@ -71,7 +70,7 @@ final class HttpSession extends ChannelInboundHandlerAdapter {
                 reply(ctx, Responses.error(HttpResponseStatus.NOT_FOUND, "not_found", "no resource " + path));
             } else if (!route.takes(method)) {
                 discarding = true;
-                reply(ctx, notAllowed(route, method, path));
+                reply(ctx, route.notAllowed(method, path));
             } else {
                 serve(ctx, req, q, route);
             }
@@ -97,8 +96,8 @@ final class HttpSession extends ChannelInboundHandlerAdapter {
                     reply(ctx, Responses.json(HttpResponseStatus.OK, api.crash().signatures()));
                 }
             }
-            case UPLOAD, END -> uploadRoute(ctx, req, q, route, decodedParts(q.rawPath()));
-            default -> dumpRoute(ctx, req, route, decodedParts(q.rawPath()));
+            case UPLOAD, END -> uploadRoute(ctx, req, q, route, Route.decodedParts(q.rawPath()));
+            default -> dumpRoute(ctx, req, route, Route.decodedParts(q.rawPath()));
         }
     }
 
@@ -138,24 +137,6 @@ final class HttpSession extends ChannelInboundHandlerAdapter {
             case MANIFEST -> dump.manifestFile(rec.get(), range);
             default -> dump.file(rec.get(), name, range);
         }
-    }
-
-    private static String[] decodedParts(String path) {
-        String[] parts = Route.parts(path);
-        for (int i = 0; i < parts.length; i++) {
-            parts[i] = QueryStringDecoder.decodeComponent(parts[i]);
-        }
-        return parts;
-    }
-
-    private static FullHttpResponse notAllowed(Route route, HttpMethod method, String path) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", "method_not_allowed");
-        body.put("message", method.name() + " " + path + ": this path takes " + route.allow());
-        body.put("allow", route.methodNames());
-        FullHttpResponse r = Responses.json(HttpResponseStatus.METHOD_NOT_ALLOWED, body);
-        r.headers().set(HttpHeaderNames.ALLOW, route.allow());
-        return r;
     }
 
     /** Sends the answer once the service has it; a refusal in the service's terms, a failure as a 404 or 500. */

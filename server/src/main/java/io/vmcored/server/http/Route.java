@@ -1,8 +1,13 @@
 package io.vmcored.server.http;
 
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -70,16 +75,32 @@ enum Route {
         return path.substring(DUMPS.length() + 1).split("/", -1);
     }
 
+    /** The segments below {@code /api/v1/dumps/}, each decoded once. */
+    static String[] decodedParts(String rawPath) {
+        String[] parts = parts(rawPath);
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = QueryStringDecoder.decodeComponent(parts[i]);
+        }
+        return parts;
+    }
+
+    /** 405: the methods in the {@code Allow} header and in the body, for a client that reads only one. */
+    FullHttpResponse notAllowed(HttpMethod method, String path) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", "method_not_allowed");
+        body.put("message", method.name() + " " + path + ": this path takes " + allow());
+        body.put("allow", methods.stream().map(HttpMethod::name).toList());
+        FullHttpResponse r = Responses.json(HttpResponseStatus.METHOD_NOT_ALLOWED, body);
+        r.headers().set(HttpHeaderNames.ALLOW, allow());
+        return r;
+    }
+
     boolean takes(HttpMethod m) {
         return methods.contains(m);
     }
 
     /** The {@code Allow} header's value. */
-    String allow() {
+    private String allow() {
         return methods.stream().map(HttpMethod::name).collect(Collectors.joining(", "));
-    }
-
-    List<String> methodNames() {
-        return methods.stream().map(HttpMethod::name).toList();
     }
 }
