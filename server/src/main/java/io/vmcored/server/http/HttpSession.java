@@ -21,6 +21,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One HTTP connection: routes a request ({@link Route}; docs/server.md, "HTTP API"), streams a
@@ -28,6 +30,8 @@ import java.util.function.Function;
  * One request per connection.
  */
 final class HttpSession extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpSession.class);
 
     private final HttpApi api;
     private HttpUpload upload;
@@ -145,10 +149,16 @@ final class HttpSession extends ChannelInboundHandlerAdapter {
             Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
             reply(ctx, cause == null ? words.apply(value)
                     : cause instanceof RefusedException refused ? HttpAnswers.refused(refused)
-                    : cause instanceof UncheckedIOException gone
-                            ? Responses.error(HttpResponseStatus.NOT_FOUND, "not_found", gone.getMessage())
+                    : cause instanceof UncheckedIOException gone ? gone(gone)
                     : Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "storage", UploadPump.message(cause)));
         });
+    }
+
+    /** A dump's file gone from disk: the message names server paths, so it goes to the log, not the sender. */
+    private static FullHttpResponse gone(UncheckedIOException e) {
+        LOG.warn("{}", e.getMessage(), e);
+        return Responses.error(HttpResponseStatus.NOT_FOUND, "not_found",
+                "a file of this dump is missing from the server's spool (the server log names it)");
     }
 
     private boolean authorizedReader(ChannelHandlerContext ctx, HttpRequest req) {
