@@ -1,6 +1,8 @@
 package io.vmcored.server.http;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -14,16 +16,24 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.Executor;
 
 /**
- * {@code GET /api/v1/dumps/{id}/vmcore} with optional {@code Range: bytes=a-b | a- | -n}.
- * The body is read on file threads and streamed ({@link FileStreamer}), plain or TLS alike.
+ * A stored file of a dump ({@code GET /api/v1/dumps/{id}/vmcore}, {@code .../files/{name}},
+ * {@code .../manifest.json}) with optional {@code Range: bytes=a-b | a- | -n}. The body is read
+ * on file threads and streamed ({@link FileStreamer}), plain or TLS alike; a HEAD gets the same
+ * headers from the file's size alone, its bytes never read.
  */
 final class Download {
 
     private Download() {
     }
 
-    /** Call from a file thread (opens the file); {@code files} reads the body. */
-    static void send(ChannelHandlerContext ctx, Path file, String range, Executor files) throws IOException {
+    /**
+     * Call from a file thread (opens the file). A missing file throws before anything is sent,
+     * so the caller can still answer 404; {@code files} reads the body.
+     *
+     * @param filename the name a browser or {@code curl -J} saves it as ({@code Content-Disposition})
+     */
+    static void send(ChannelHandlerContext ctx, Path file, String range, boolean head, String filename, Executor files)
+            throws IOException {
         FileChannel fc = FileChannel.open(file, StandardOpenOption.READ);
         long size = fc.size();
         long start = 0;
@@ -36,6 +46,9 @@ final class Download {
                 var resp = Responses.error(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE, "bad_range",
                         "Range \"" + range + "\": expected bytes=a-b within a file of " + size + " bytes");
                 resp.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + size);
+                if (head) {
+                    resp.content().clear();
+                }
                 Responses.send(ctx, resp);
                 return;
             }
@@ -44,15 +57,22 @@ final class Download {
             status = HttpResponseStatus.PARTIAL_CONTENT;
         }
         long length = end - start + 1;
-        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
-        head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream")
+        HttpResponse resp = head ? new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.EMPTY_BUFFER)
+                : new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
+        resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream")
                 .set(HttpHeaderNames.CONTENT_LENGTH, length)
                 .set(HttpHeaderNames.ACCEPT_RANGES, "bytes")
+                .set(HttpHeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"" + filename + "\"")
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         if (status == HttpResponseStatus.PARTIAL_CONTENT) {
-            head.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes " + start + "-" + end + "/" + size);
+            resp.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes " + start + "-" + end + "/" + size);
         }
-        ctx.write(head);
+        if (head) {
+            fc.close();
+            Responses.send(ctx, (DefaultFullHttpResponse) resp);
+            return;
+        }
+        ctx.write(resp);
         FileStreamer.stream(ctx, fc, start, length, files);
     }
 

@@ -8,13 +8,11 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.vmcored.server.catalog.DumpRecord;
-import io.vmcored.server.catalog.Manifest;
 import io.vmcored.server.ingest.RefusedException;
 import io.vmcored.server.ingest.UploadPump;
 import io.vmcored.server.storage.SpoolLayout;
@@ -23,18 +21,22 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One HTTP connection: routes a request (docs/server.md, "HTTP API"), streams a PUT body
- * into an {@link HttpUpload}, answers reads from the catalog. One request per connection.
+ * One HTTP connection: routes a request ({@link Route}; docs/server.md, "HTTP API"), streams a
+ * PUT body into an {@link HttpUpload}, hands a dump's reads and DELETE to {@link DumpRoutes}.
+ * One request per connection.
  */
 final class HttpSession extends ChannelInboundHandlerAdapter {
 
-    private static final String API = "/api/v1/dumps";
+    private static final Logger LOG = LoggerFactory.getLogger(HttpSession.class);
 
     private final HttpApi api;
     private HttpUpload upload;
     private boolean discarding;
+    private boolean head;
 
     HttpSession(HttpApi api) {
         this.api = api;
@@ -65,24 +67,16 @@ final class HttpSession extends ChannelInboundHandlerAdapter {
         QueryStringDecoder q = new QueryStringDecoder(req.uri());
         String path = q.path();
         HttpMethod method = req.method();
+        head = method.equals(HttpMethod.HEAD);
+        Route route = Route.of(q.rawPath()); // raw: an encoded '/' stays inside its segment, decoded once below
         try {
-            if (path.equals("/healthz")) {
-                reply(ctx, Responses.text(HttpResponseStatus.OK, "ok\n", "text/plain"));
-            } else if (path.equals("/metrics")) {
-                reply(ctx, Responses.text(HttpResponseStatus.OK, api.registry().scrape(),
-                        "text/plain; version=0.0.4; charset=utf-8"));
-            } else if (path.equals(API) && method.equals(HttpMethod.GET)) {
-                if (authorizedReader(ctx, req)) {
-                    reply(ctx, Responses.json(HttpResponseStatus.OK, DumpQueries.list(api.catalog(), q)));
-                }
-            } else if (path.equals("/api/v1/signatures") && method.equals(HttpMethod.GET)) {
-                if (authorizedReader(ctx, req)) {
-                    reply(ctx, Responses.json(HttpResponseStatus.OK, api.crash().signatures()));
-                }
-            } else if (path.startsWith(API + "/")) {
-                dumpRoute(ctx, req, q, path.substring(API.length() + 1).split("/", -1));
-            } else {
+            if (route == null) {
                 reply(ctx, Responses.error(HttpResponseStatus.NOT_FOUND, "not_found", "no resource " + path));
+            } else if (!route.takes(method)) {
+                discarding = true;
+                reply(ctx, route.notAllowed(method, path));
+            } else {
+                serve(ctx, req, q, route);
             }
         } catch (IllegalArgumentException e) {
             discarding = true;
@@ -90,56 +84,63 @@ final class HttpSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void dumpRoute(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder q, String[] parts) {
-        HttpMethod method = req.method();
-        String first = QueryStringDecoder.decodeComponent(parts[0]);
-        boolean isId = first.contains("@");
-        if (!isId && parts.length == 1 && method.equals(HttpMethod.PUT)) {
-            upload = HttpUpload.start(api, ctx, req, SpoolLayout.checkHost(first), q);
-            return;
-        }
-        if (!isId && parts.length == 1 && (method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD))) {
-            boolean head = method.equals(HttpMethod.HEAD);
-            answer(ctx, api.ingest().status(HttpUpload.request(req, SpoolLayout.checkHost(first), q)),
-                    s -> head ? withoutBody(HttpAnswers.status(s)) : HttpAnswers.status(s));
-            return;
-        }
-        if (!isId && parts.length == 2 && parts[1].equals("end") && method.equals(HttpMethod.POST)) {
-            answer(ctx, api.ingest().endDump(SpoolLayout.checkHost(first), DumpQueries.param(q, "dump"), Auth.token(req)),
-                    HttpAnswers::end);
-            return;
-        }
-        if (!authorizedReader(ctx, req)) {
-            return;
-        }
-        Optional<DumpRecord> rec = api.catalog().get(first);
-        if (rec.isEmpty() || !method.equals(HttpMethod.GET)) {
-            reply(ctx, Responses.error(HttpResponseStatus.NOT_FOUND, "not_found", "no dump " + first));
-        } else if (parts.length == 1) {
-            answer(ctx, readManifest(rec.get()), m -> Responses.json(HttpResponseStatus.OK, m));
-        } else if (parts.length == 2 && parts[1].equals("vmcore")) {
-            String dumpFile = rec.get().summary().dumpFile();
-            if (dumpFile == null) {
-                reply(ctx, Responses.error(HttpResponseStatus.NOT_FOUND, "not_found", "dump " + first + " has no dump file"));
-                return;
-            }
-            String range = req.headers().get(HttpHeaderNames.RANGE);
-            api.files().execute(() -> {
-                try {
-                    Download.send(ctx, rec.get().fileFor(dumpFile), range, api.files());
-                } catch (Exception e) {
-                    reply(ctx, Responses.error(HttpResponseStatus.NOT_FOUND, "not_found",
-                            "dump " + first + ": its file cannot be read"));
+    /** A known path, a method it takes. */
+    private void serve(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder q, Route route) {
+        switch (route) {
+            case HEALTH -> reply(ctx, Responses.text(HttpResponseStatus.OK, "ok\n", "text/plain"));
+            case METRICS -> reply(ctx, Responses.text(HttpResponseStatus.OK, api.registry().scrape(),
+                    "text/plain; version=0.0.4; charset=utf-8"));
+            case LIST -> {
+                if (authorizedReader(ctx, req)) {
+                    reply(ctx, Responses.json(HttpResponseStatus.OK, DumpQueries.list(api.catalog(), q)));
                 }
-            });
-        } else {
-            reply(ctx, Responses.error(HttpResponseStatus.NOT_FOUND, "not_found", "no resource " + req.uri()));
+            }
+            case SIGNATURES -> {
+                if (authorizedReader(ctx, req)) {
+                    reply(ctx, Responses.json(HttpResponseStatus.OK, api.crash().signatures()));
+                }
+            }
+            case UPLOAD, END -> uploadRoute(ctx, req, q, route, Route.decodedParts(q.rawPath()));
+            default -> dumpRoute(ctx, req, route, Route.decodedParts(q.rawPath()));
         }
     }
 
-    /** A finished dump's manifest is on disk: read it on a file thread. */
-    private CompletableFuture<Manifest> readManifest(DumpRecord r) {
-        return CompletableFuture.supplyAsync(r::snapshot, api.files());
+    private void uploadRoute(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder q, Route route, String[] parts) {
+        String host = SpoolLayout.checkHost(parts[0]);
+        if (route == Route.END) {
+            answer(ctx, api.ingest().endDump(host, DumpQueries.param(q, "dump"), Auth.token(req)), HttpAnswers::end);
+        } else if (req.method().equals(HttpMethod.PUT)) {
+            upload = HttpUpload.start(api, ctx, req, host, q);
+        } else {
+            answer(ctx, api.ingest().status(HttpUpload.request(req, host, q)), HttpAnswers::status);
+        }
+    }
+
+    /** The operator's routes on one dump ({@link DumpRoutes}). */
+    private void dumpRoute(ChannelHandlerContext ctx, HttpRequest req, Route route, String[] parts) {
+        String name = route == Route.FILE ? SpoolLayout.checkName("file name", parts[2]) : null;
+        if (!authorizedReader(ctx, req)) {
+            return;
+        }
+        Optional<DumpRecord> rec = api.catalog().get(parts[0]);
+        if (rec.isEmpty()) {
+            reply(ctx, Responses.error(HttpResponseStatus.NOT_FOUND, "not_found", "no dump " + parts[0]));
+            return;
+        }
+        DumpRoutes dump = new DumpRoutes(api, ctx, head, r -> reply(ctx, r));
+        String range = req.headers().get(HttpHeaderNames.RANGE);
+        switch (route) {
+            case DUMP -> {
+                if (req.method().equals(HttpMethod.DELETE)) {
+                    dump.delete(rec.get());
+                } else {
+                    dump.manifest(rec.get());
+                }
+            }
+            case VMCORE -> dump.dumpFile(rec.get(), range);
+            case MANIFEST -> dump.manifestFile(rec.get(), range);
+            default -> dump.file(rec.get(), name, range);
+        }
     }
 
     /** Sends the answer once the service has it; a refusal in the service's terms, a failure as a 404 or 500. */
@@ -148,16 +149,16 @@ final class HttpSession extends ChannelInboundHandlerAdapter {
             Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
             reply(ctx, cause == null ? words.apply(value)
                     : cause instanceof RefusedException refused ? HttpAnswers.refused(refused)
-                    : cause instanceof UncheckedIOException gone
-                            ? Responses.error(HttpResponseStatus.NOT_FOUND, "not_found", gone.getMessage())
+                    : cause instanceof UncheckedIOException gone ? gone(gone)
                     : Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "storage", UploadPump.message(cause)));
         });
     }
 
-    private static FullHttpResponse withoutBody(FullHttpResponse r) {
-        HttpUtil.setContentLength(r, r.content().readableBytes());
-        r.content().clear();
-        return r;
+    /** A dump's file gone from disk: the message names server paths, so it goes to the log, not the sender. */
+    private static FullHttpResponse gone(UncheckedIOException e) {
+        LOG.warn("{}", e.getMessage(), e);
+        return Responses.error(HttpResponseStatus.NOT_FOUND, "not_found",
+                "a file of this dump is missing from the server's spool (the server log names it)");
     }
 
     private boolean authorizedReader(ChannelHandlerContext ctx, HttpRequest req) {
@@ -169,7 +170,11 @@ final class HttpSession extends ChannelInboundHandlerAdapter {
         return false;
     }
 
+    /** A HEAD gets the GET's status and headers (Content-Length included), never the body. */
     void reply(ChannelHandlerContext ctx, FullHttpResponse r) {
+        if (head) {
+            r.content().clear();
+        }
         if (ctx.executor().inEventLoop()) {
             Responses.send(ctx, r);
         } else {

@@ -115,6 +115,38 @@ class HttpSessionTest {
         assertTrue(resp.startsWith("HTTP/1.1 400 Bad Request\r\n"), resp);
     }
 
+    @Test
+    void aHeadSendsTheHeadersOfTheGetAndNotOneByteOfBody() throws Exception {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(Unpooled.copiedBuffer("HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n", StandardCharsets.US_ASCII));
+        String resp = response(ch, true);
+        for (int i = 0; i < 20; i++) {
+            ch.runPendingTasks();
+            Object o;
+            while ((o = ch.readOutbound()) != null) {
+                if (o instanceof ByteBuf b) {
+                    resp += b.toString(StandardCharsets.UTF_8);
+                    b.release();
+                }
+            }
+        }
+        assertTrue(resp.startsWith("HTTP/1.1 200 OK\r\n") && resp.contains("content-length: 3\r\n"), resp);
+        assertTrue(resp.endsWith("\r\n\r\n"), "nothing after the headers: " + resp);
+    }
+
+    @Test
+    void aWrongMethodIs405WithAllowAndItsBodyDiscarded() throws Exception {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(Unpooled.copiedBuffer("POST /api/v1/dumps HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello",
+                StandardCharsets.US_ASCII));
+        String resp = response(ch);
+        assertTrue(resp.startsWith("HTTP/1.1 405 Method Not Allowed\r\n"), resp);
+        assertTrue(resp.contains("allow: GET, HEAD\r\n"), resp);
+        assertEquals("[\"GET\",\"HEAD\"]", JSON.readTree(resp.substring(resp.indexOf("\r\n\r\n") + 4)).get("allow").toString(),
+                resp);
+        assertTrue(ch.inboundMessages().isEmpty(), "the body was released, not passed on");
+    }
+
     private EmbeddedChannel channel() {
         HttpApi api = new HttpApi(ingest.service, ingest.catalog, ingest.admission, crash, ingest.registry,
                 ingest.files, Duration.ofSeconds(20));
