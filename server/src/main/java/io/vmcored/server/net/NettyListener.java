@@ -57,7 +57,7 @@ public abstract class NettyListener implements Listener {
                 // idle or slow one keeps small buffers
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(4096, 65536, 1 << 20));
         childOptions(b);
-        server = b.childHandler(new ChannelInitializer<SocketChannel>() {
+        b.childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast("count", new ConnectionCounter(net));
@@ -67,8 +67,12 @@ public abstract class NettyListener implements Listener {
                         ch.pipeline().addLast("idle", new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS));
                         protocol(ch.pipeline());
                     }
-                })
-                .bind(new InetSocketAddress(net.bind(), port)).sync().channel();
+                });
+        try {
+            server = b.bind(new InetSocketAddress(net.bind(), port)).sync().channel();
+        } catch (Exception e) {
+            throw new BindFailure(name(), net.bind(), port, e);
+        }
     }
 
     @Override

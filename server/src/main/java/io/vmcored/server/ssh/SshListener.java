@@ -2,10 +2,12 @@ package io.vmcored.server.ssh;
 
 import io.vmcored.server.catalog.DumpCatalog;
 import io.vmcored.server.ingest.IngestService;
+import io.vmcored.server.net.BindFailure;
 import io.vmcored.server.net.Listener;
 import io.vmcored.server.net.NetSettings;
 import io.vmcored.server.ssh.fs.ClientPaths;
 import io.vmcored.server.ssh.fs.SshSpool;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -18,6 +20,8 @@ import java.util.concurrent.Executor;
 public final class SshListener implements Listener {
 
     private final SshReceiver receiver;
+    private final String bind;
+    private final int port;
 
     /**
      * @param options  the {@code ssh.*} settings ({@link SshOptions#from})
@@ -26,6 +30,8 @@ public final class SshListener implements Listener {
      */
     public SshListener(NetSettings net, int port, Map<String, String> options, Path stateDir, IngestService ingest,
                        DumpCatalog catalog, Executor files) throws Exception {
+        this.bind = net.bind();
+        this.port = port;
         SshOptions o = SshOptions.from(options);
         SshSpool spool = new SshSpool(ingest, catalog, new ClientPaths(o.basePaths()));
         receiver = new SshReceiver(net.group(), files, stateDir, spool, o, net.bind(), port, net.idleTimeout(),
@@ -39,7 +45,11 @@ public final class SshListener implements Listener {
 
     @Override
     public void start() throws Exception {
-        receiver.start();
+        try {
+            receiver.start();
+        } catch (IOException e) {
+            throw new BindFailure(name(), bind, port, e);
+        }
     }
 
     @Override
