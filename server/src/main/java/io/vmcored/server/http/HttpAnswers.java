@@ -86,7 +86,7 @@ final class HttpAnswers {
             case UNAUTHORIZED -> HttpResponseStatus.UNAUTHORIZED;
             case DISK_LOW -> HttpResponseStatus.INSUFFICIENT_STORAGE;
             case UNKNOWN_DUMP -> HttpResponseStatus.NOT_FOUND;
-            case BAD_REQUEST -> HttpResponseStatus.BAD_REQUEST;
+            case BAD_REQUEST, NOT_A_DUMP -> HttpResponseStatus.BAD_REQUEST;
             case BAD_OFFSET, BUSY, RESUME_MISMATCH -> HttpResponseStatus.CONFLICT;
         };
     }
