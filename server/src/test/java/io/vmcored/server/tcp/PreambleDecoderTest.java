@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.vmcored.server.catalog.DumpRecord;
 import io.vmcored.server.catalog.DumpState;
 import io.vmcored.server.ingest.TestIngest;
@@ -79,6 +80,18 @@ class PreambleDecoderTest {
     void aTlsClientHelloIsRefused() throws Exception {
         refusedAtEveryChunkSize(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc, 0x03, 0x03,
             0x11, 0x22, 0x33});
+    }
+
+    @Test
+    void aSenderThatFallsSilentBeforeItsHeadIsJudgedAtTheIdleTimeout() throws Exception {
+        EmbeddedChannel ch = new EmbeddedChannel(new PreambleDecoder(ingest.service, Duration.ofSeconds(20)));
+        ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {'K', 'D', 'U', 'M', 'P'}));
+        assertTrue(ch.isOpen(), "waits for 12 bytes");
+        ch.pipeline().fireUserEventTriggered(IdleStateEvent.FIRST_READER_IDLE_STATE_EVENT);
+        ch.runPendingTasks();
+        assertFalse(ch.isOpen(), "closed at the idle timeout");
+        assertEquals(1.0, ingest.refused("not_a_dump"), "5 bytes are no dump");
+        assertEquals(0, ingest.catalog.size(), "no dump directory");
     }
 
     @Test
