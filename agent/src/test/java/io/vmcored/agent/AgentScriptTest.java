@@ -10,6 +10,7 @@ import io.vmcored.protocol.testsupport.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +83,32 @@ class AgentScriptTest {
             JsonNode m = TestServer.manifest(dump);
             assertEquals("complete", m.path("state").asText(), r.out());
             assertEquals("zlib", m.path("sender").path("compress").asText(), "what the agent used, over http: " + m);
+            assertSameBytes(Fixtures.oracle("kdump-zlib-d31"), dump.resolve("vmcore"));
+        }
+    }
+
+    @Test
+    void httpUploadCutByItsProducerIsReadAsIncompleteAndResumed() throws Exception {
+        // the first makedumpfile -F stops after 1 MB and exits 0: curl ends the body cleanly, so the
+        // server answers the cut upload itself (422) and the agent must resume from its offset
+        Path mdf = dir.resolve("bin/makedumpfile");
+        Files.delete(mdf);
+        Files.writeString(mdf, "#!" + BusyboxAgent.which("busybox") + " sh\n"
+                + "case \" $* \" in *\" -F \"*) if [ ! -e " + dir.resolve("cut-once") + " ]; then\n"
+                + "  : > " + dir.resolve("cut-once") + "; " + BusyboxAgent.which("makedumpfile") + " \"$@\" | head -c 1000000\n"
+                + "  exit 0; fi ;; esac\n"
+                + "exec " + BusyboxAgent.which("makedumpfile") + " \"$@\"\n");
+        Files.setPosixFilePermissions(mdf, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (TestServer server = new TestServer(dir.resolve("server"), 0, 0, Map.of()).start()) {
+            BusyboxAgent.Result r = agent(List.of("--server", "127.0.0.1", "--transport", "http", "--port",
+                    Integer.toString(server.httpPort()), "--host", "cut-host", "--compress", "zlib",
+                    "--vmcore", Fixtures.vmcore().toString(), "--work-dir", dir.resolve("work").toString()));
+            assertEquals(0, r.rc(), r.out());
+            assertTrue(r.out().matches("(?s).*vmcore: upload cut at [0-9]+ bytes \\(incomplete: .*"),
+                    "the 422 read as FAIL reason=incomplete with its committed bytes: " + r.out());
+            assertTrue(r.out().matches("(?s).*vmcore: resuming at byte [1-9][0-9]* .*"), "resumed: " + r.out());
+            Path dump = server.onlyDump();
+            assertEquals("complete", TestServer.manifest(dump).path("state").asText(), r.out());
             assertSameBytes(Fixtures.oracle("kdump-zlib-d31"), dump.resolve("vmcore"));
         }
     }

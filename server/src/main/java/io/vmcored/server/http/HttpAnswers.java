@@ -45,7 +45,7 @@ final class HttpAnswers {
         return refused(e.reason(), e.getMessage(), e.offset());
     }
 
-    /** A PUT's final answer: 201 complete, 200 stored incomplete, 400 malformed stream, 507 disk low, 409 etc. refused. */
+    /** A PUT's final answer: 201 complete, 422 stored incomplete, 400 malformed stream, 507 disk low, 409 etc. refused. */
     static FullHttpResponse result(UploadResult r) {
         return switch (r.ending()) {
             case REFUSED -> refused(r.refusal(), r.message(), r.offset());
@@ -65,7 +65,9 @@ final class HttpAnswers {
                     case COMPLETE -> HttpResponseStatus.CREATED;
                     case DISK_LOW -> HttpResponseStatus.INSUFFICIENT_STORAGE;
                     case MALFORMED -> HttpResponseStatus.BAD_REQUEST;
-                    default -> HttpResponseStatus.OK;
+                    // cut short: not a success (curl --fail must fail), yet the request was sound and its
+                    // bytes are kept to resume; 409 already means "refused, nothing stored" to senders
+                    default -> HttpResponseStatus.UNPROCESSABLE_ENTITY;
                 }, body);
             }
         };
@@ -86,7 +88,7 @@ final class HttpAnswers {
             case UNAUTHORIZED -> HttpResponseStatus.UNAUTHORIZED;
             case DISK_LOW -> HttpResponseStatus.INSUFFICIENT_STORAGE;
             case UNKNOWN_DUMP -> HttpResponseStatus.NOT_FOUND;
-            case BAD_REQUEST -> HttpResponseStatus.BAD_REQUEST;
+            case BAD_REQUEST, NOT_A_DUMP -> HttpResponseStatus.BAD_REQUEST;
             case BAD_OFFSET, BUSY, RESUME_MISMATCH -> HttpResponseStatus.CONFLICT;
         };
     }

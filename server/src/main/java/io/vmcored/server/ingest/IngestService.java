@@ -2,6 +2,7 @@ package io.vmcored.server.ingest;
 
 import io.netty.channel.Channel;
 import io.vmcored.protocol.flat.FlattenedFormatException;
+import io.vmcored.protocol.rearrange.ContentKind;
 import io.vmcored.protocol.rearrange.StreamReceiver.Outcome;
 import io.vmcored.server.catalog.DumpCatalog;
 import io.vmcored.server.catalog.DumpDeletedException;
@@ -21,6 +22,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The rules of an upload, for every transport: may it start, where does it resume, how does
@@ -36,6 +40,7 @@ public final class IngestService {
     /** The file an agent's dump goes to unless it names another (its kernel log, say). */
     public static final String MAIN_FILE = "vmcore";
 
+    private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
 
     private final DumpCatalog catalog;
     private final Admission admission;
@@ -123,6 +128,27 @@ public final class IngestService {
             }
         }
         return req.offset() > 0 ? r.resume(req.file(), transport) : r.upload(req.file(), transport);
+    }
+
+    /**
+     * May a bare stream be stored, from what its first bytes are? With no handshake nothing
+     * else says what it is, and an HTTP probe or a TLS client on the port must not become a
+     * "complete" dump. Dumps are: flattened, kdump/ELF, or wrapped by a compressor. No dump is
+     * shorter than {@link ContentKind#SNIFF_BYTES}, so a stream that ended sooner is none.
+     *
+     * @param kind      what the head sniffed as
+     * @param headBytes how many bytes were sniffed (fewer than SNIFF_BYTES: the stream ended)
+     * @param looksLike what the bytes looked like, for the operator's log
+     * @throws RefusedException {@link Refusal#NOT_A_DUMP}, counted and logged once
+     */
+    public void admitBare(String peer, ContentKind kind, int headBytes, Supplier<String> looksLike)
+            throws RefusedException {
+        if (kind != ContentKind.PLAIN && headBytes >= ContentKind.SNIFF_BYTES) {
+            return;
+        }
+        String what = looksLike.get();
+        LOG.warn("bare stream from {} refused, not a dump: {}", peer, what);
+        throw refuse(Refusal.NOT_A_DUMP, "not a dump: " + what, null);
     }
 
     /** A bare stream on the TCP port (no handshake): filed under the peer's address as the main file. */

@@ -19,7 +19,9 @@ public enum Refusal {
     /** Another connection is still receiving this file (it is being stopped: retry). */
     BUSY("busy", "busy"),
     /** A resumed stream whose overlap does not match what was committed. */
-    RESUME_MISMATCH("resume_mismatch", "resume_mismatch");
+    RESUME_MISMATCH("resume_mismatch", "resume_mismatch"),
+    /** A bare stream whose first bytes are no dump (an HTTP request, a TLS handshake, noise). */
+    NOT_A_DUMP("not_a_dump", "not_a_dump");
 
     private final String wire;
     private final String metric;

@@ -47,7 +47,7 @@ public final class IngestMetrics implements UploadObserver {
         Gauge.builder(SPOOL_FREE, spoolFree, s -> s.getAsLong())
                 .description("Usable bytes in the spool file system").baseUnit("bytes").strongReference(true)
                 .register(registry);
-        for (String reason : new String[] {"disk_low", "unauthorized", "bad_request", "resume_mismatch", "busy"}) {
+        for (String reason : new String[] {"disk_low", "unauthorized", "bad_request", "resume_mismatch", "busy", "not_a_dump"}) {
             refusedCounter(reason);
         }
     }
@@ -104,7 +104,7 @@ public final class IngestMetrics implements UploadObserver {
         }
     }
 
-    /** An upload refused before it started; {@code reason} is one of disk_low, unauthorized, bad_request, resume_mismatch, busy. */
+    /** An upload refused before it started; {@code reason} is one of disk_low, unauthorized, bad_request, resume_mismatch, busy, not_a_dump. */
     public void refused(String reason) {
         refusedCounter(reason).increment();
     }

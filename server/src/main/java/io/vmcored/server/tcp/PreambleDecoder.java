@@ -3,9 +3,13 @@ package io.vmcored.server.tcp;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.vmcored.protocol.rearrange.ContentKind;
 import io.vmcored.server.ingest.IngestService;
 import io.vmcored.server.ingest.Refusal;
+import io.vmcored.server.ingest.RefusedException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -15,6 +19,11 @@ import java.util.List;
  * bare stream (anything else, e.g. {@code makedumpfile} from {@code nc host port < stream})
  * and replaces itself with an {@link IngestSession}. Holds at most
  * {@link HandshakeRequest#MAX_LINE} bytes; the bytes after the line go on to the session.
+ * <pre>
+ * VMCORED/1 PUT ...\n | stream    -&gt; handshake session, gets "stream"
+ * head (12 bytes or up to EOF) ... -&gt; sniffed; a dump: bare session, gets "head ..."
+ *                                    anything else: refused (not_a_dump), closed, nothing sent
+ * </pre>
  */
 final class PreambleDecoder extends ByteToMessageDecoder {
 
@@ -22,6 +31,8 @@ final class PreambleDecoder extends ByteToMessageDecoder {
 
     private final IngestService ingest;
     private final Duration idleTimeout;
+    /** A refused bare stream: whatever still arrives before the close is dropped. */
+    private boolean refused;
 
     PreambleDecoder(IngestService ingest, Duration idleTimeout) {
         this.ingest = ingest;
@@ -30,11 +41,15 @@ final class PreambleDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (refused) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
         int readable = in.readableBytes();
         int n = Math.min(readable, MAGIC.length);
         for (int i = 0; i < n; i++) {
             if (in.getByte(in.readerIndex() + i) != MAGIC[i]) {
-                ctx.pipeline().replace(this, "session", IngestSession.bare(ingest, idleTimeout, peerHost(ctx)));
+                bare(ctx, in, false);
                 return;
             }
         }
@@ -63,10 +78,48 @@ final class PreambleDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (in.isReadable() && ctx.pipeline().get(PreambleDecoder.class) == this) {
-            // a stream shorter than the magic: store it as a bare upload rather than drop it
-            ctx.pipeline().replace(this, "session", IngestSession.bare(ingest, idleTimeout, peerHost(ctx)));
+        if (in.isReadable() && !refused && ctx.pipeline().get(PreambleDecoder.class) == this) {
+            // ended before a whole head or request line: judged by what did arrive
+            bare(ctx, in, true);
         }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent && !refused) {
+            // a sender that stopped before its head or request line was whole: judged by what arrived
+            ByteBuf held = internalBuffer();
+            if (held.isReadable()) {
+                bare(ctx, held, true);
+            } else {
+                ctx.close();
+            }
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    /**
+     * A bare stream: once its first {@link ContentKind#SNIFF_BYTES} are here (or it ended), the
+     * ingest service says whether it may be stored; the head stays in {@code in} for the session.
+     */
+    private void bare(ChannelHandlerContext ctx, ByteBuf in, boolean ended) {
+        int n = Math.min(in.readableBytes(), ContentKind.SNIFF_BYTES);
+        if (n < ContentKind.SNIFF_BYTES && !ended) {
+            return;
+        }
+        ByteBuffer head = in.nioBuffer(in.readerIndex(), n);
+        String peer = peerHost(ctx);
+        try {
+            ingest.admitBare(peer, ContentKind.sniff(head.duplicate()), n, () -> BareHead.describe(head));
+        } catch (RefusedException e) {
+            refused = true;
+            in.skipBytes(in.readableBytes());
+            ctx.channel().config().setAutoRead(false);
+            ctx.close(); // a bare sender reads nothing
+            return;
+        }
+        ctx.pipeline().replace(this, "session", IngestSession.bare(ingest, idleTimeout, peer));
     }
 
     private void refuse(ChannelHandlerContext ctx, String why) {

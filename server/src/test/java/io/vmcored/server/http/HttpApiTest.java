@@ -38,10 +38,16 @@ class HttpApiTest {
             // a host token of another host may not upload web2
             assertEquals("401", s.sh("curl -s -o /dev/null -w '%{http_code}' -T " + flat + auth + "'" + base + "/web2'"),
                     "web1's token uploading web2");
-            // cut: only 5 MB of the stream arrive in a complete body
-            JsonNode cut = json(s.sh("head -c 5000000 " + flat + " | curl -sS -T -" + auth + "'" + base
-                    + "/web1?dump=b7&level=31&compress=zlib'"));
+            // cut: only 5 MB of the stream arrive in a complete body; kept, but no success (422)
+            String cutReply = s.sh("head -c 5000000 " + flat + " | curl -sS -w '\\n%{http_code}' -T -" + auth + "'"
+                    + base + "/web1?dump=b7&level=31&compress=zlib'");
+            int nl = cutReply.lastIndexOf('\n');
+            assertEquals("422", cutReply.substring(nl + 1).strip(), "status of a cut upload: " + cutReply);
+            JsonNode cut = json(cutReply.substring(0, nl));
             assertEquals("incomplete", cut.get("state").asText(), "cut upload: " + cut);
+            assertEquals("incomplete", cut.get("fileState").asText(), "cut upload's file: " + cut);
+            assertTrue(cut.get("committed").asLong() > 0 && cut.get("offset").asLong() <= cut.get("committed").asLong(),
+                    "where to resume: " + cut);
             String head = s.sh("curl -sS -I" + auth + "'" + base + "/web1?dump=b7'");
             long off = Long.parseLong(header(head, "x-vmcored-offset"));
             assertEquals(cut.get("offset").asLong(), off, "HEAD offset equals the PUT's answer");
@@ -106,6 +112,24 @@ class HttpApiTest {
     private static double analyzed(TestServer s) throws Exception {
         return PrometheusText.parse(s.sh("curl -sS http://127.0.0.1:" + s.http() + "/metrics")).entrySet().stream()
                 .filter(e -> e.getKey().startsWith("vmcored_dumps_analyzed_total")).mapToDouble(Map.Entry::getValue).sum();
+    }
+
+    @Test
+    void aCutUploadFailsCurlFailAndSaysWhereToResume() throws Exception {
+        Path flat = Fixtures.stream("kdump-zlib-d31");
+        try (TestServer s = TestServer.start(tmp)) {
+            String url = "'http://127.0.0.1:" + s.http() + "/api/v1/dumps/web3?dump=c1'";
+            // a sender that trusts curl --fail must not take a cut upload for a stored one
+            String out = s.sh("head -c 1000000 " + flat + " | curl --fail-with-body -sS -T - " + url
+                    + " 2>/dev/null; rc=$?; echo; echo rc=$rc");
+            int nl = out.lastIndexOf("\nrc=");
+            assertEquals("rc=22", out.substring(nl + 1).strip(), "curl --fail on a cut upload: " + out);
+            JsonNode cut = json(out.substring(0, nl));
+            assertEquals("incomplete", cut.get("fileState").asText(), "the body still says what was kept: " + cut);
+            String head = s.sh("curl -sS -I " + url);
+            assertEquals(header(head, "x-vmcored-offset"), cut.get("offset").asText(), "resume offset: " + cut);
+            assertEquals(header(head, "x-vmcored-committed"), cut.get("committed").asText(), "committed: " + cut);
+        }
     }
 
     static JsonNode json(String s) throws Exception {

@@ -9,9 +9,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.vmcored.protocol.testsupport.Fixtures;
 import io.vmcored.server.analysis.CrashAnalysis;
 import io.vmcored.server.catalog.DumpRecord;
 import io.vmcored.server.ingest.TestIngest;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,6 +80,28 @@ class HttpSessionTest {
         assertEquals(body.length, j.get("committed").asLong(), resp);
         DumpRecord r = ingest.catalog.byClientId("web1", "d2").orElseThrow();
         assertEquals(new String(body, StandardCharsets.US_ASCII), Files.readString(r.fileFor("dmesg.txt")));
+    }
+
+    @Test
+    void aPutCutBeforeTheEndMarkerIsUnprocessableAndSaysWhereToResume() throws Exception {
+        byte[] body = new byte[200_000];
+        try (InputStream in = Files.newInputStream(Fixtures.stream("kdump-zlib-d31"))) {
+            assertEquals(body.length, in.readNBytes(body, 0, body.length), "fixture head");
+        }
+        byte[] head = ("PUT /api/v1/dumps/web1?dump=d4 HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length
+                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(Unpooled.wrappedBuffer(head));
+        for (int at = 0; at < body.length; at += 8192) {
+            ch.writeInbound(Unpooled.wrappedBuffer(body, at, Math.min(8192, body.length - at)));
+        }
+        String resp = response(ch);
+        assertTrue(resp.startsWith("HTTP/1.1 422 Unprocessable Entity\r\n"), "a cut stream is no success: " + resp);
+        JsonNode j = JSON.readTree(resp.substring(resp.indexOf("\r\n\r\n") + 4));
+        assertEquals("incomplete", j.get("state").asText(), resp);
+        assertEquals("incomplete", j.get("fileState").asText(), resp);
+        assertTrue(j.get("committed").asLong() > 0 && j.get("offset").asLong() <= j.get("committed").asLong(),
+                "where to resume: " + resp);
     }
 
     @Test

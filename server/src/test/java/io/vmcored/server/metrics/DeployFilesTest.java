@@ -71,7 +71,9 @@ class DeployFilesTest {
         assertEquals("vmcored-rules.yml", scrape.get("rule_files").get(0).asText(), "rule file");
 
         try (TestServer s = TestServer.start(tmp)) {
-            s.sh("printf 'hello\\n' | nc -N 127.0.0.1 $PORT; echo 'VMCORED/1 PUT host=x dump=y' | nc -N 127.0.0.1 $PORT");
+            // an ELF head is a dump (stored, so the dump meters show); "hello" is refused as no dump
+            s.sh("printf '\\177ELF\\2\\1\\1\\0\\0\\0\\0\\0\\0\\0\\0\\0' | nc -N 127.0.0.1 $PORT;"
+                    + " printf 'hello\\n' | nc -N 127.0.0.1 $PORT; echo 'VMCORED/1 PUT host=x dump=y' | nc -N 127.0.0.1 $PORT");
             Thread.sleep(300);
             Set<String> exposed = new TreeSet<>();
             for (String sample : PrometheusText.parse(s.sh("curl -sS http://127.0.0.1:$HTTP/metrics")).keySet()) {
