@@ -21,10 +21,10 @@ import io.vmcored.server.http.HttpListener;
 import io.vmcored.server.ingest.Admission;
 import io.vmcored.server.ingest.IngestBudget;
 import io.vmcored.server.ingest.IngestService;
+import io.vmcored.server.ingest.RefusalLog;
 import io.vmcored.server.metrics.IngestMetrics;
 import io.vmcored.server.net.Listener;
 import io.vmcored.server.net.NetSettings;
-import io.vmcored.server.net.RefusalLog;
 import io.vmcored.server.ssh.SshListener;
 import io.vmcored.server.storage.DiskGuard;
 import io.vmcored.server.storage.FileSpaceReserver;
@@ -126,18 +126,19 @@ public final class VmcoredServer implements AutoCloseable {
                 config.ingestBufferBytes);
         metrics.buffered(budget::queued);
         Admission admission = new Admission(config, disk, catalog);
-        IngestService ingest = new IngestService(catalog, admission, metrics, files, budget);
+        RefusalLog refusals = new RefusalLog(metrics);
+        IngestService ingest = new IngestService(catalog, admission, metrics, files, budget, refusals);
         CrashAnalysis crash = CrashAnalysis.start(config.crash, catalog, registry);
         context = new ServerContext(config, group, files, catalog, disk, metrics, registry, tls, admission, crash,
                 budget, ingest);
         NetSettings net = new NetSettings(group, config.bind, config.idleTimeout, config.maxConnections, metrics,
-                new RefusalLog(metrics));
+                refusals);
         if (config.ingestPort >= 0) {
             listeners.add(new TcpListener(net, config.ingestPort, config.tlsIngest ? tls : null, ingest));
         }
         if (config.httpPort >= 0) {
             listeners.add(new HttpListener(net, config.httpPort, config.tlsHttp ? tls : null,
-                    new HttpApi(ingest, catalog, admission, crash, registry, files, config.idleTimeout)));
+                    new HttpApi(ingest, catalog, admission, crash, registry, files, config.idleTimeout, refusals)));
         }
         if (config.ssh.port() >= 0) {
             listeners.add(new SshListener(net, config.ssh.port(), config.ssh.options(), config.stateDir, ingest, catalog,

@@ -5,6 +5,7 @@ import io.vmcored.server.analysis.CrashAnalysis;
 import io.vmcored.server.catalog.DumpCatalog;
 import io.vmcored.server.ingest.Admission;
 import io.vmcored.server.ingest.IngestService;
+import io.vmcored.server.ingest.RefusalLog;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 
@@ -18,7 +19,9 @@ import java.util.concurrent.ExecutorService;
  * @param registry    the metrics scraped at {@code /metrics}
  * @param files       blocking file work (downloads)
  * @param idleTimeout named in the problem of an upload cut for idleness
+ * @param refusals    refused reads: logged and counted
  */
 public record HttpApi(IngestService ingest, DumpCatalog catalog, Admission access, CrashAnalysis crash,
-                      PrometheusMeterRegistry registry, ExecutorService files, Duration idleTimeout) {
+                      PrometheusMeterRegistry registry, ExecutorService files, Duration idleTimeout,
+                      RefusalLog refusals) {
 }

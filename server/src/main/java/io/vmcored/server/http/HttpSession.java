@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.vmcored.server.catalog.DumpRecord;
+import io.vmcored.server.catalog.Transport;
 import io.vmcored.server.ingest.RefusedException;
 import io.vmcored.server.ingest.UploadPump;
 import io.vmcored.server.storage.SpoolLayout;
@@ -108,11 +109,13 @@ final class HttpSession extends ChannelInboundHandlerAdapter {
     private void uploadRoute(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder q, Route route, String[] parts) {
         String host = SpoolLayout.checkHost(parts[0]);
         if (route == Route.END) {
-            answer(ctx, api.ingest().endDump(host, DumpQueries.param(q, "dump"), Auth.token(req)), HttpAnswers::end);
+            answer(ctx, api.ingest().endDump(Transport.HTTP, host, DumpQueries.param(q, "dump"), Auth.token(req),
+                    Peers.of(ctx)), HttpAnswers::end);
         } else if (req.method().equals(HttpMethod.PUT)) {
             upload = HttpUpload.start(api, ctx, req, host, q);
         } else {
-            answer(ctx, api.ingest().status(HttpUpload.request(req, host, q)), HttpAnswers::status);
+            answer(ctx, api.ingest().status(Transport.HTTP, HttpUpload.request(req, host, q, Peers.of(ctx))),
+                    HttpAnswers::status);
         }
     }
 
@@ -162,9 +165,12 @@ final class HttpSession extends ChannelInboundHandlerAdapter {
     }
 
     private boolean authorizedReader(ChannelHandlerContext ctx, HttpRequest req) {
-        if (api.access().mayRead(Auth.token(req))) {
+        String token = Auth.token(req);
+        if (api.access().mayRead(token)) {
             return true;
         }
+        api.refusals().refused("http", Peers.of(ctx), token == null || token.isEmpty() ? "no_token" : "bad_token",
+                req.method() + " " + new QueryStringDecoder(req.uri()).path() + ": reading needs the operator token");
         reply(ctx, Responses.error(HttpResponseStatus.UNAUTHORIZED, "unauthorized",
                 "reading dumps needs the operator token (Authorization: Bearer ...)"));
         return false;

@@ -32,15 +32,15 @@ final class HttpUpload {
 
     /** Opens the upload of {@code host}'s file that {@code q} names; a refusal ends it at once, answered. */
     static HttpUpload start(HttpApi api, ChannelHandlerContext ctx, HttpRequest req, String host, QueryStringDecoder q) {
-        return new HttpUpload(api, ctx, Transport.HTTP, request(req, host, q));
+        return new HttpUpload(api, ctx, Transport.HTTP, request(req, host, q, Peers.of(ctx)));
     }
 
     /** The query in the ingest service's terms (upload status, PUT). */
-    static UploadRequest request(HttpRequest req, String host, QueryStringDecoder q) {
+    static UploadRequest request(HttpRequest req, String host, QueryStringDecoder q, String peer) {
         String file = SpoolLayout.checkName("file",
                 Optional.ofNullable(DumpQueries.param(q, "file")).orElse(IngestService.MAIN_FILE));
         return new UploadRequest(host, DumpQueries.param(q, "dump"), file, parseOffset(DumpQueries.param(q, "offset")),
-                Auth.token(req), SenderOptions.from(k -> DumpQueries.param(q, k)));
+                Auth.token(req), SenderOptions.from(k -> DumpQueries.param(q, k)), peer);
     }
 
     /** Event loop: one body chunk; ownership of {@code buf} passes to the pump. */

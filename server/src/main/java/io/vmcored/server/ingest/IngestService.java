@@ -47,9 +47,11 @@ public final class IngestService {
     private final IngestMetrics metrics;
     private final ExecutorService files;
     private final IngestBudget budget;
+    private final RefusalLog refusals;
 
     public IngestService(DumpCatalog catalog, Admission admission, IngestMetrics metrics, ExecutorService files,
-                         IngestBudget budget) {
+                         IngestBudget budget, RefusalLog refusals) {
+        this.refusals = refusals;
         this.catalog = catalog;
         this.admission = admission;
         this.metrics = metrics;
@@ -58,9 +60,9 @@ public final class IngestService {
     }
 
     /** Where the sender's file stands (HELLO, HEAD); fails with a {@link RefusedException}. */
-    public CompletableFuture<UploadStatus> status(UploadRequest req) {
+    public CompletableFuture<UploadStatus> status(Transport transport, UploadRequest req) {
         return onFileThread(() -> {
-            authorize(req.host(), req.token());
+            authorize(transport, req.host(), req.token(), req.peer());
             Optional<DumpRecord> rec = find(req);
             DumpState fileState = rec.map(r -> r.fileState(req.file())).orElse(null);
             if (fileState != DumpState.COMPLETE) {
@@ -81,7 +83,7 @@ public final class IngestService {
     public UploadPump open(Transport transport, UploadRequest req, Channel channel, Consumer<Throwable> onFailure) {
         UploadPump pump = new UploadPump(this, channel, onFailure);
         pump.open(() -> {
-            authorize(req.host(), req.token());
+            authorize(transport, req.host(), req.token(), req.peer());
             Optional<DumpRecord> rec = find(req);
             if (req.offset() > 0) {
                 ResumePoint rp = rec.map(r -> r.resumePoint(req.file())).orElse(null);
@@ -93,6 +95,8 @@ public final class IngestService {
             }
             if (req.offset() == 0 && rec.isPresent() && rec.get().fileState(req.file()) == DumpState.COMPLETE
                     && !admission.mayReplace(req.host(), req.token())) {
+                refusals.refused(transport.label(), req.peer(), "replace_denied", "host=" + req.host() + " file="
+                        + req.file() + ": the fleet upload token does not start over a complete file");
                 throw refuse(Refusal.UNAUTHORIZED, "file " + req.file() + " of dump " + rec.get().id()
                         + " is complete; the fleet upload token creates dumps, it does not replace them", null);
             }
@@ -156,7 +160,7 @@ public final class IngestService {
         UploadPump pump = new UploadPump(this, channel, onFailure);
         pump.open(() -> {
             // a bare stream carries no token: once tokens are configured only the handshake uploads
-            authorize(peer, null);
+            authorize(Transport.TCP, peer, null, peer);
             checkDisk();
             DumpRecord r = catalog.create(peer, Transport.TCP, null);
             r.setDumpFile(MAIN_FILE);
@@ -176,9 +180,9 @@ public final class IngestService {
     }
 
     /** The sender sent every file it will send (END): the dump's final state. */
-    public CompletableFuture<DumpEnd> endDump(String host, String dumpId, String token) {
+    public CompletableFuture<DumpEnd> endDump(Transport transport, String host, String dumpId, String token, String peer) {
         return onFileThread(() -> {
-            authorize(host, token);
+            authorize(transport, host, token, peer);
             Optional<DumpRecord> rec = dumpId == null ? Optional.empty() : catalog.byClientId(host, dumpId);
             if (rec.isEmpty()) {
                 throw refuse(Refusal.UNKNOWN_DUMP, "no dump " + dumpId + " of host " + host, null);
@@ -242,8 +246,10 @@ public final class IngestService {
         return admission.refusal();
     }
 
-    private void authorize(String host, String token) throws RefusedException {
+    private void authorize(Transport transport, String host, String token, String peer) throws RefusedException {
         if (!admission.mayUpload(host, token)) {
+            refusals.refused(transport.label(), peer, token == null || token.isEmpty() ? "no_token" : "bad_token",
+                    "host=" + host + ": uploads need the host's token, the fleet upload token or the operator token");
             throw refuse(Refusal.UNAUTHORIZED, "token not valid for host " + host, null);
         }
     }

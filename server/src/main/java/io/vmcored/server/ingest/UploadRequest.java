@@ -12,9 +12,10 @@ import java.util.Map;
  * @param offset  stream offset to resume at; 0 for a new upload
  * @param token   the presented token, or null
  * @param options what the sender says it used for the dump file (level, compress, mode)
+ * @param peer    the sender's address, for the log of refusals
  */
 public record UploadRequest(String host, String dumpId, String file, long offset, String token,
-                            Map<String, String> options) {
+                            Map<String, String> options, String peer) {
 
     /** Whether this is the dump's main file (its outcome decides the dump's state). */
     public boolean mainFile() {

@@ -1,6 +1,7 @@
 package io.vmcored.server.net;
 
 import io.netty.channel.EventLoopGroup;
+import io.vmcored.server.ingest.RefusalLog;
 import io.vmcored.server.metrics.IngestMetrics;
 import java.time.Duration;
 

@@ -1,7 +1,7 @@
 package io.vmcored.server.ssh;
 
 import io.netty.channel.EventLoopGroup;
-import io.vmcored.server.net.RefusalLog;
+import io.vmcored.server.ingest.RefusalLog;
 import io.vmcored.server.ssh.auth.AuthorizedKeyStore;
 import io.vmcored.server.ssh.auth.EnrollmentAuthenticator;
 import io.vmcored.server.ssh.auth.HostKeys;

@@ -63,9 +63,9 @@ record HandshakeRequest(String verb, String host, String dumpId, String file, lo
         return new HandshakeRequest(verb, host, dump, file, offset, kv.get("token"), SenderOptions.from(kv::get));
     }
 
-    /** The request in the ingest service's terms. */
-    UploadRequest upload() {
-        return new UploadRequest(host, dumpId, file, offset, token, options);
+    /** The request in the ingest service's terms; {@code peer} is the sender's address. */
+    UploadRequest upload(String peer) {
+        return new UploadRequest(host, dumpId, file, offset, token, options, peer);
     }
 
     private static String require(Map<String, String> kv, String key) {

@@ -59,9 +59,10 @@ final class IngestSession extends ChannelInboundHandlerAdapter {
             return;
         }
         switch (req.verb()) {
-            case "HELLO" -> answer(ctx, ingest.status(req.upload()), Reply::status);
-            case "END" -> answer(ctx, ingest.endDump(req.host(), req.dumpId(), req.token()), Reply::end);
-            default -> pump = ingest.open(Transport.TCP, req.upload(), ctx.channel(),
+            case "HELLO" -> answer(ctx, ingest.status(Transport.TCP, req.upload(peerAddress(ctx))), Reply::status);
+            case "END" -> answer(ctx, ingest.endDump(Transport.TCP, req.host(), req.dumpId(), req.token(),
+                    peerAddress(ctx)), Reply::end);
+            default -> pump = ingest.open(Transport.TCP, req.upload(peerAddress(ctx)), ctx.channel(),
                     t -> finish(ctx, UploadPump.message(t)));
         }
     }
@@ -80,6 +81,10 @@ final class IngestSession extends ChannelInboundHandlerAdapter {
                         : Reply.failed(UploadPump.message(cause))).sendAndDrain(ctx);
             }
         }));
+    }
+
+    private static String peerAddress(ChannelHandlerContext ctx) {
+        return PreambleDecoder.peerHost(ctx);
     }
 
     @Override

@@ -173,7 +173,7 @@ class HttpSessionTest {
 
     private EmbeddedChannel channel() {
         HttpApi api = new HttpApi(ingest.service, ingest.catalog, ingest.admission, crash, ingest.registry,
-                ingest.files, Duration.ofSeconds(20));
+                ingest.files, Duration.ofSeconds(20), ingest.refusals);
         return new EmbeddedChannel(new HttpServerCodec(4096, 16384, 1 << 16), new HttpSession(api));
     }
 

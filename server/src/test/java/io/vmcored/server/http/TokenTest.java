@@ -53,6 +53,12 @@ class TokenTest {
             assertTrue(refused.startsWith("REFUSED reason=unauthorized"), "without a token: " + refused);
 
             String metrics = s.sh("curl -s \"http://127.0.0.1:$HTTP/metrics\"");
+            for (String[] row : new String[][] {{"http", "bad_token", "4.0"}, {"http", "no_token", "1.0"},
+                    {"http", "replace_denied", "1.0"}, {"tcp", "no_token", "1.0"}}) {
+                assertTrue(metrics.contains("vmcored_auth_failures_total{reason=\"" + row[1] + "\",transport=\"" + row[0]
+                        + "\"} " + row[2]), row[0] + " " + row[1] + " counted " + row[2] + ": "
+                        + metrics.lines().filter(l -> l.startsWith("vmcored_auth")).toList());
+            }
             assertTrue(metrics.contains("vmcored_uploads_refused_total{reason=\"unauthorized\"} 5.0"),
                     "each refused upload counted once (five; refused reads are not uploads): " + metrics.lines().filter(l -> l.contains("refused")).toList());
         }

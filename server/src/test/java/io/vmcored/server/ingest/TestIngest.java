@@ -22,6 +22,7 @@ public final class TestIngest implements AutoCloseable {
     public final IngestMetrics metrics;
     public final Admission admission;
     public final ExecutorService files = Executors.newFixedThreadPool(2);
+    public final RefusalLog refusals;
     public final IngestService service;
 
     public TestIngest(Path dir, ServerConfig config) throws Exception {
@@ -32,7 +33,9 @@ public final class TestIngest implements AutoCloseable {
         DiskGuard disk = new DiskGuard(catalog.spool(), config.minFreeBytes);
         metrics = new IngestMetrics(registry, disk::free);
         admission = new Admission(config, disk, catalog);
-        service = new IngestService(catalog, admission, metrics, files, new IngestBudget(1 << 20, 8 << 20, 64 << 20));
+        refusals = new RefusalLog(metrics);
+        service = new IngestService(catalog, admission, metrics, files, new IngestBudget(1 << 20, 8 << 20, 64 << 20),
+                refusals);
     }
 
     public TestIngest(Path dir) throws Exception {

@@ -8,7 +8,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.vmcored.server.daemon.Shell;
-import io.vmcored.server.net.RefusalLog;
+import io.vmcored.server.ingest.RefusalLog;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

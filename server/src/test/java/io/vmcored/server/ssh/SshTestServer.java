@@ -14,8 +14,8 @@ import io.vmcored.server.config.ServerConfig;
 import io.vmcored.server.ingest.Admission;
 import io.vmcored.server.ingest.IngestBudget;
 import io.vmcored.server.ingest.IngestService;
+import io.vmcored.server.ingest.RefusalLog;
 import io.vmcored.server.metrics.IngestMetrics;
-import io.vmcored.server.net.RefusalLog;
 import io.vmcored.server.ssh.auth.AuthorizedKey;
 import io.vmcored.server.ssh.auth.AuthorizedKeyStore;
 import io.vmcored.server.ssh.auth.HostKeys;
@@ -58,7 +58,7 @@ final class SshTestServer implements AutoCloseable {
         metrics = new IngestMetrics(registry, () -> 0);
         Admission admission = new Admission(config, new DiskGuard(spool, 0), catalog);
         IngestService ingest = new IngestService(catalog, admission, metrics, files,
-                new IngestBudget(1 << 20, 8 << 20, 64 << 20));
+                new IngestBudget(1 << 20, 8 << 20, 64 << 20), new RefusalLog(metrics));
         SshSpool sshSpool = new SshSpool(ingest, catalog, new ClientPaths(options.basePaths()));
         receiver = new SshReceiver(group, files, state, sshSpool, options, "127.0.0.1", 0, new RefusalLog(metrics));
         receiver.start();

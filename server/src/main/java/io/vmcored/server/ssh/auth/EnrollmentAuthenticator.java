@@ -1,6 +1,6 @@
 package io.vmcored.server.ssh.auth;
 
-import io.vmcored.server.net.RefusalLog;
+import io.vmcored.server.ingest.RefusalLog;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import org.apache.sshd.server.auth.password.PasswordAuthenticator;

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.PublicKey;
 import java.util.Optional;
-import io.vmcored.server.net.RefusalLog;
+import io.vmcored.server.ingest.RefusalLog;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
 import org.apache.sshd.server.session.ServerSession;

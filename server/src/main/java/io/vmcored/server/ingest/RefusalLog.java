@@ -1,4 +1,4 @@
-package io.vmcored.server.net;
+package io.vmcored.server.ingest;
 
 import io.vmcored.server.metrics.IngestMetrics;
 import java.util.LinkedHashMap;
