@@ -88,7 +88,8 @@ public final class VmcoreInfo {
     public Instant crashTime() {
         OptionalLong t = decimal("CRASHTIME");
         // a value no Instant holds is damage, read as absent rather than thrown
-        return t.isPresent() && Math.abs(t.getAsLong()) <= Instant.MAX.getEpochSecond()
+        return t.isPresent() && t.getAsLong() >= Instant.MIN.getEpochSecond()
+                && t.getAsLong() <= Instant.MAX.getEpochSecond()
                 ? Instant.ofEpochSecond(t.getAsLong()) : null;
     }
 
