@@ -65,7 +65,8 @@ public final class DumpInspector {
     }
 
     static Instant crashTime(long headerSeconds, VmcoreInfo info) {
-        if (headerSeconds > 0) {
+        // a damaged header time beyond what an Instant holds falls back to VMCOREINFO
+        if (headerSeconds > 0 && headerSeconds <= Instant.MAX.getEpochSecond()) {
             return Instant.ofEpochSecond(headerSeconds);
         }
         return info.crashTime();

@@ -19,7 +19,11 @@ final class ElfInspection {
         ElfCore elf = ElfCore.read(src);
         problems.addAll(elf.problems());
         VmcoreInfo info = DumpInspector.vmcoreinfo(elf.vmcoreinfo(), problems);
-        int pageSize = (int) info.pageSize().orElse(4096);
+        int pageSize = ElfMemory.pageSize(info);
+        if (info.pageSize().isPresent() && info.pageSize().getAsLong() != pageSize) {
+            problems.add("VMCOREINFO PAGESIZE=" + info.pageSize().getAsLong()
+                    + " is no page size (a power of two from 1 KiB to 1 MiB expected): " + pageSize + " used");
+        }
         long bytes = 0;
         long end = 0;
         for (ElfCore.ProgramHeader ph : elf.loads()) {

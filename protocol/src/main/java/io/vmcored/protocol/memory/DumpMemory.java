@@ -32,7 +32,7 @@ public record DumpMemory(KernelMemory memory, VmcoreInfo vmcoreinfo) {
             if (elf.machine() != ElfCore.EM_X86_64) {
                 requireX86(src, "e_machine " + elf.machine());
             }
-            int pageSize = (int) info.pageSize().orElse(4096);
+            int pageSize = ElfMemory.pageSize(info);
             long physBase = info.number("phys_base").orElse(0);
             return new DumpMemory(new X86_64Memory(new ElfMemory(src, elf, pageSize), info, physBase), info);
         }

@@ -2,6 +2,7 @@ package io.vmcored.protocol.memory;
 
 import io.vmcored.protocol.dump.DumpSource;
 import io.vmcored.protocol.dump.ElfCore;
+import io.vmcored.protocol.vmcoreinfo.VmcoreInfo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -14,6 +15,8 @@ import java.util.List;
  * memory no PT_LOAD covers is not in the dump.
  */
 public final class ElfMemory implements PhysicalMemory {
+
+    private static final int DEFAULT_PAGE_SIZE = 4096;
 
     private final DumpSource src;
     private final int pageSize;
@@ -28,6 +31,15 @@ public final class ElfMemory implements PhysicalMemory {
                 .sorted(Comparator.comparingLong(ElfCore.ProgramHeader::paddr)).toList();
         this.loads = sorted.toArray(new ElfCore.ProgramHeader[0]);
         this.starts = sorted.stream().mapToLong(ElfCore.ProgramHeader::paddr).toArray();
+    }
+
+    /**
+     * VMCOREINFO's PAGESIZE when a kernel could have it (a power of two, 1 KiB to 1 MiB), else 4096:
+     * pages are allocated and divided by it, so a damaged value must not reach them.
+     */
+    public static int pageSize(VmcoreInfo info) {
+        long p = info.pageSize().orElse(DEFAULT_PAGE_SIZE);
+        return p >= 1 << 10 && p <= 1 << 20 && Long.bitCount(p) == 1 ? (int) p : DEFAULT_PAGE_SIZE;
     }
 
     @Override

@@ -87,7 +87,10 @@ public final class VmcoreInfo {
 
     public Instant crashTime() {
         OptionalLong t = decimal("CRASHTIME");
-        return t.isPresent() ? Instant.ofEpochSecond(t.getAsLong()) : null;
+        // a value no Instant holds is damage, read as absent rather than thrown
+        return t.isPresent() && t.getAsLong() >= Instant.MIN.getEpochSecond()
+                && t.getAsLong() <= Instant.MAX.getEpochSecond()
+                ? Instant.ofEpochSecond(t.getAsLong()) : null;
     }
 
     /** KASLR offset of the kernel text (hex), 0 when the kernel was not relocated. */

@@ -2,6 +2,7 @@ package io.vmcored.protocol.vmcoreinfo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -29,5 +30,12 @@ class VmcoreInfoTest {
         assertEquals(Instant.ofEpochSecond(1700000000L), v.crashTime());
         assertEquals(10, v.entries().size(), "malformed line skipped");
         assertFalse(v.symbol("missing").isPresent());
+    }
+
+    @Test
+    void crashTimeNoInstantHoldsReadsAsAbsent() {
+        assertNull(VmcoreInfo.parse("CRASHTIME=9223372036854775807\n").crashTime());
+        assertNull(VmcoreInfo.parse("CRASHTIME=-31557014167219201\n").crashTime());
+        assertNull(VmcoreInfo.parse("CRASHTIME=-9223372036854775808\n").crashTime());
     }
 }
