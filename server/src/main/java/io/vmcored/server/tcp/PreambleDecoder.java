@@ -22,6 +22,8 @@ final class PreambleDecoder extends ByteToMessageDecoder {
 
     private final IngestService ingest;
     private final Duration idleTimeout;
+    /** A refused request line: what follows it (a PUT's body) is dropped, never taken for a bare stream. */
+    private boolean refused;
 
     PreambleDecoder(IngestService ingest, Duration idleTimeout) {
         this.ingest = ingest;
@@ -30,6 +32,10 @@ final class PreambleDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (refused) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
         int readable = in.readableBytes();
         int n = Math.min(readable, MAGIC.length);
         for (int i = 0; i < n; i++) {
@@ -63,13 +69,14 @@ final class PreambleDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (in.isReadable() && ctx.pipeline().get(PreambleDecoder.class) == this) {
+        if (!refused && in.isReadable() && ctx.pipeline().get(PreambleDecoder.class) == this) {
             // a stream shorter than the magic: store it as a bare upload rather than drop it
             ctx.pipeline().replace(this, "session", IngestSession.bare(ingest, idleTimeout, peerHost(ctx)));
         }
     }
 
     private void refuse(ChannelHandlerContext ctx, String why) {
+        refused = true;
         ctx.channel().config().setAutoRead(false);
         Reply.refused(ingest.refuse(Refusal.BAD_REQUEST, why, null)).sendAndClose(ctx);
     }
