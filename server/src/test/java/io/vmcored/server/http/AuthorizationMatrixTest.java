@@ -35,6 +35,7 @@ class AuthorizationMatrixTest {
 
     private static final String R401 = "401";
     private static final String REFUSED = "REFUSED unauthorized";
+    private static final String BAD = "REFUSED bad_request";
     /** Not applicable: a bare stream has no place for a token. */
     private static final String NA = "-";
 
@@ -64,12 +65,15 @@ class AuthorizationMatrixTest {
         // uploading web1's dumps: its own token, the fleet's or the operator's
         {"PUT /api/v1/dumps/web1?dump={new}",              R401,     R401,       "201",     "201",    "201"},
         {"PUT /api/v1/dumps/web1?dump=done",               R401,     R401,       "201",     R401,     "201"},
+        // the catalog's own file is no upload's, whoever's token: written over, it broke the dump
+        {"PUT /api/v1/dumps/web1?dump=done&file=manifest.json", "400", "400",    "400",     "400",    "400"},
         {"GET /api/v1/dumps/web1?dump=done",               R401,     R401,       "200",     "200",    "200"},
         {"HEAD /api/v1/dumps/web1?dump=done",              R401,     R401,       "200",     "200",    "200"},
         {"POST /api/v1/dumps/web1/end?dump=done",          R401,     R401,       "200",     "200",    "200"},
         {"TCP HELLO host=web1 dump=done",                  REFUSED,  REFUSED,    "OK",      "OK",     "OK"},
         {"TCP PUT host=web1 dump={new} offset=0",          REFUSED,  REFUSED,    "DONE",    "DONE",   "DONE"},
         {"TCP PUT host=web1 dump=done offset=0",           REFUSED,  REFUSED,    "DONE",    REFUSED,  "DONE"},
+        {"TCP PUT host=web1 dump=done file=manifest.json offset=0", BAD, BAD,  BAD,       BAD,      BAD},
         {"TCP END host=web1 dump=done",                    REFUSED,  REFUSED,    "DONE",    "DONE",   "DONE"},
         {"TCP bare stream",                                "closed", NA,         NA,        NA,       NA},
         // open to anyone who reaches the port: a load balancer's probe, Prometheus
@@ -87,6 +91,7 @@ class AuthorizationMatrixTest {
     @Test
     void everyRequestAgainstEveryToken() throws Exception {
         Path flat = Fixtures.stream("kdump-lzo-d31");
+        Path notes = Files.writeString(tmp.resolve("notes.txt"), "{\"not\":\"a manifest\"}\n");
         ServerConfig c = TestServer.config(tmp);
         c.set("auth.operator-token", OPERATOR).set("auth.upload-token", FLEET)
                 .set("auth.host-token.web1", WEB1).set("auth.host-token.db7", DB7);
@@ -110,20 +115,21 @@ class AuthorizationMatrixTest {
                     }
                     String request = row[0].replace("{id}", id).replace("{victim}", victim)
                             .replace("{new}", "new-" + cell++);
-                    String got = request.startsWith("TCP ") ? tcp(s, request, TOKENS[k], flat)
-                            : http(s, request, TOKENS[k], flat);
+                    Path body = request.contains("file=") ? notes : flat; // a file beside the dump: a tiny plain one
+                    String got = request.startsWith("TCP ") ? tcp(s, request, TOKENS[k], body)
+                            : http(s, request, TOKENS[k], body);
                     if (!got.equals(expected)) {
                         wrong.add(row[0] + " with " + KINDS[k] + " token: expected " + expected + ", got " + got);
                     }
-                    if (isUpload(row[0]) && !expected.matches("2..|OK|DONE")) {
+                    if (isUpload(row[0]) && (expected.equals(R401) || expected.equals(REFUSED) || expected.equals("closed"))) {
                         refusedUploads++;
                     }
                 }
             }
             assertTrue(wrong.isEmpty(), wrong.size() + " cells of the matrix differ:\n" + String.join("\n", wrong));
-            // refused reads are not uploads: only the upload rows' refusals are counted, each once
+            // refused reads are not uploads, and a malformed request is bad_request: each unauthorized upload counts once
             assertEquals(refusedUploads, refused(s) - refusedBefore, 0.0,
-                    REFUSED_METRIC + " grew by the number of refused upload cells");
+                    REFUSED_METRIC + " grew by the number of cells refused as unauthorized");
         }
     }
 
@@ -133,14 +139,14 @@ class AuthorizationMatrixTest {
     }
 
     /** The status code; for a 401 with a body, "401" only if the body says why: unauthorized. */
-    private String http(TestServer s, String request, String token, Path flat) throws Exception {
+    private String http(TestServer s, String request, String token, Path upload) throws Exception {
         String method = request.substring(0, request.indexOf(' '));
         String path = request.substring(method.length() + 1);
         Path body = tmp.resolve("body");
         Files.deleteIfExists(body);
         String how = switch (method) {
             case "HEAD" -> "-I";
-            case "PUT" -> "-T " + flat;
+            case "PUT" -> "-T " + upload;
             default -> "-X " + method;
         };
         String auth = token == null ? "" : " -H 'Authorization: Bearer " + token + "'";
@@ -156,22 +162,22 @@ class AuthorizationMatrixTest {
     }
 
     /** The reply's first word (with the reason of a refusal), or "closed" when the server sent nothing. */
-    private static String tcp(TestServer s, String request, String token, Path flat) throws Exception {
+    private static String tcp(TestServer s, String request, String token, Path upload) throws Exception {
         String reply;
         if (request.equals("TCP bare stream")) {
             // the server may close before nc has sent everything: nc's exit status (SIGPIPE) does not matter
-            reply = s.sh("busybox nc 127.0.0.1 $PORT < " + flat + " || true");
+            reply = s.sh("busybox nc 127.0.0.1 $PORT < " + upload + " || true");
         } else {
             String line = "VMCORED/1 " + request.substring(4) + (token == null ? "" : " token=" + token);
-            String body = request.startsWith("TCP PUT ") ? "; cat " + flat : "";
+            String body = request.startsWith("TCP PUT ") ? "; cat " + upload : "";
             reply = s.sh("{ echo '" + line + "'" + body + "; } | busybox nc 127.0.0.1 $PORT");
         }
         if (reply.isBlank()) {
             return "closed";
         }
         String[] words = reply.trim().split(" ");
-        if (words[0].equals("REFUSED")) {
-            return words.length > 1 && words[1].equals("reason=unauthorized") ? REFUSED : reply.trim();
+        if (words[0].equals("REFUSED") && words.length > 1 && words[1].startsWith("reason=")) {
+            return "REFUSED " + words[1].substring("reason=".length());
         }
         return words[0];
     }
