@@ -10,7 +10,6 @@ import io.vmcored.server.ingest.SenderOptions;
 import io.vmcored.server.ingest.UploadPump;
 import io.vmcored.server.ingest.UploadRequest;
 import io.vmcored.server.net.Drain;
-import io.vmcored.server.storage.SpoolLayout;
 import java.util.Optional;
 
 /**
@@ -37,7 +36,7 @@ final class HttpUpload {
 
     /** The query in the ingest service's terms (upload status, PUT). */
     static UploadRequest request(HttpRequest req, String host, QueryStringDecoder q, String peer) {
-        String file = SpoolLayout.checkName("file",
+        String file = UploadRequest.checkFile(
                 Optional.ofNullable(DumpQueries.param(q, "file")).orElse(IngestService.MAIN_FILE));
         return new UploadRequest(host, DumpQueries.param(q, "dump"), file, parseOffset(DumpQueries.param(q, "offset")),
                 Auth.token(req), SenderOptions.from(k -> DumpQueries.param(q, k)), peer);

@@ -1,5 +1,7 @@
 package io.vmcored.server.ingest;
 
+import io.vmcored.server.catalog.ManifestIo;
+import io.vmcored.server.storage.SpoolLayout;
 import java.util.Map;
 
 /**
@@ -16,6 +18,18 @@ import java.util.Map;
  */
 public record UploadRequest(String host, String dumpId, String file, long offset, String token,
                             Map<String, String> options, String peer) {
+
+    /**
+     * A file name a sender may choose: one path element, and never the catalog's own manifest
+     * (written over, it would break the dump for every reader, whoever's token did it).
+     */
+    public static String checkFile(String name) {
+        SpoolLayout.checkName("file", name);
+        if (name.equals(ManifestIo.FILE_NAME)) {
+            throw new IllegalArgumentException("file \"" + name + "\": reserved for vmcored's own files");
+        }
+        return name;
+    }
 
     /** Whether this is the dump's main file (its outcome decides the dump's state). */
     public boolean mainFile() {

@@ -45,7 +45,7 @@ record HandshakeRequest(String verb, String host, String dumpId, String file, lo
         if (!dump.matches("[A-Za-z0-9._:-]{1,128}")) {
             throw new IllegalArgumentException("dump \"" + dump + "\": expected 1..128 of A-Z a-z 0-9 . _ : -");
         }
-        String file = SpoolLayout.checkName("file", kv.getOrDefault("file", IngestService.MAIN_FILE));
+        String file = UploadRequest.checkFile(kv.getOrDefault("file", IngestService.MAIN_FILE));
         long offset = 0;
         if (kv.containsKey("offset")) {
             try {

@@ -31,7 +31,7 @@ final class PreambleDecoder extends ByteToMessageDecoder {
 
     private final IngestService ingest;
     private final Duration idleTimeout;
-    /** A refused bare stream: whatever still arrives before the close is dropped. */
+    /** Refused (a bare stream, a request line): what still arrives, a PUT's body say, is dropped. */
     private boolean refused;
 
     PreambleDecoder(IngestService ingest, Duration idleTimeout) {
@@ -123,6 +123,7 @@ final class PreambleDecoder extends ByteToMessageDecoder {
     }
 
     private void refuse(ChannelHandlerContext ctx, String why) {
+        refused = true;
         ctx.channel().config().setAutoRead(false);
         Reply.refused(ingest.refuse(Refusal.BAD_REQUEST, why, null)).sendAndClose(ctx);
     }

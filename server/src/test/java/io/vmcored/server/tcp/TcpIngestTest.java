@@ -185,6 +185,17 @@ class TcpIngestTest {
         }
     }
 
+    @Test
+    void theBodyAfterARefusedRequestLineIsDroppedNotStoredAsABareStream() throws Exception {
+        try (TestServer s = TestServer.start(tmp)) {
+            // one write, so the body arrives with the line, in the same read
+            String refused = s.sh("printf 'VMCORED/1 PUT host=h1 offset=0\\nthe body of a refused PUT\\n' | busybox nc 127.0.0.1 $PORT");
+            assertTrue(refused.startsWith("REFUSED reason=bad_request"), "a PUT without dump=: " + refused);
+            Thread.sleep(700); // a bare upload would end this long after its last byte
+            assertEquals(0, s.ctx().catalog().size(), "nothing stored for the refused request (no bare upload of its body)");
+        }
+    }
+
     static DumpRecord only(TestServer s, String host) {
         List<DumpRecord> rs = s.ctx().catalog().list(r -> r.host().equals(host));
         assertEquals(1, rs.size(), "dumps of " + host);
