@@ -3,11 +3,11 @@ package io.vmcored.protocol.dump;
 import java.nio.ByteBuffer;
 
 /** A dump held in memory (tests: mutated copies of real dumps). */
-final class ByteArrayDumpSource implements DumpSource {
+public final class ByteArrayDumpSource implements DumpSource {
 
     private final byte[] bytes;
 
-    ByteArrayDumpSource(byte[] bytes) {
+    public ByteArrayDumpSource(byte[] bytes) {
         this.bytes = bytes;
     }
 

@@ -3,12 +3,12 @@ package io.vmcored.protocol.fuzz;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.vmcored.protocol.dump.ByteArrayDumpSource;
 import io.vmcored.protocol.dump.DumpFormatException;
 import io.vmcored.protocol.dump.DumpInfo;
 import io.vmcored.protocol.dump.DumpInspector;
 import io.vmcored.protocol.dump.DumpSource;
 import io.vmcored.protocol.flat.FlattenedFormatException;
-import java.nio.ByteBuffer;
 
 /**
  * Arbitrary bytes as a dump file (kdump, ELF, or either flattened) through
@@ -22,46 +22,12 @@ class DumpInspectorFuzzTest {
     void inspect(byte[] dump) throws Exception {
         DumpInfo info;
         try {
-            info = DumpInspector.inspect(new ByteArraySource(dump));
+            info = DumpInspector.inspect(new ByteArrayDumpSource(dump));
         } catch (DumpFormatException | FlattenedFormatException e) {
             Fuzzing.requireNoUncheckedCause(e);
             return;
         }
         assertNotNull(info);
         assertNotNull(info.toString());
-    }
-
-    /** The dump held in memory, as a file would give it. */
-    static final class ByteArraySource implements DumpSource {
-
-        private final byte[] bytes;
-
-        ByteArraySource(byte[] bytes) {
-            this.bytes = bytes;
-        }
-
-        @Override
-        public int read(long offset, ByteBuffer dst) {
-            if (offset >= bytes.length) {
-                return -1;
-            }
-            int n = (int) Math.min(dst.remaining(), bytes.length - offset);
-            dst.put(bytes, (int) offset, n);
-            return n;
-        }
-
-        @Override
-        public long size() {
-            return bytes.length;
-        }
-
-        @Override
-        public String name() {
-            return "fuzz";
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }

@@ -27,39 +27,33 @@ final class HostDumps {
         dumps = RankedSet.sorted(ascending);
         for (DumpSummary s : ascending) {
             perState[s.state().ordinal()]++;
-            if (s.clientId() != null) {
-                if (byClientId == null) {
-                    byClientId = new HashMap<>();
-                }
-                List<DumpSummary> same = byClientId.get(s.clientId());
-                if (same == null) {
-                    byClientId.put(s.clientId(), List.of(s));
-                } else {
-                    List<DumpSummary> more = new ArrayList<>(same);
-                    more.add(s); // oldest first already
-                    byClientId.put(s.clientId(), List.copyOf(more));
-                }
-            }
+            addClientId(s);
         }
     }
 
     void add(DumpSummary s) {
         dumps.add(s);
         perState[s.state().ordinal()]++;
-        if (s.clientId() != null) {
-            if (byClientId == null) {
-                byClientId = new HashMap<>();
-            }
-            List<DumpSummary> same = byClientId.get(s.clientId());
-            if (same == null) {
-                byClientId.put(s.clientId(), List.of(s));
-            } else {
-                List<DumpSummary> more = new ArrayList<>(same.size() + 1);
-                more.addAll(same);
-                more.add(s);
-                more.sort(DumpSummary.ORDER);
-                byClientId.put(s.clientId(), List.copyOf(more));
-            }
+        addClientId(s);
+    }
+
+    /** Files {@code s} under its sender's id, keeping that id's dumps oldest first. */
+    private void addClientId(DumpSummary s) {
+        if (s.clientId() == null) {
+            return;
+        }
+        if (byClientId == null) {
+            byClientId = new HashMap<>();
+        }
+        List<DumpSummary> same = byClientId.get(s.clientId());
+        if (same == null) {
+            byClientId.put(s.clientId(), List.of(s));
+        } else {
+            List<DumpSummary> more = new ArrayList<>(same.size() + 1);
+            more.addAll(same);
+            more.add(s);
+            more.sort(DumpSummary.ORDER);
+            byClientId.put(s.clientId(), List.copyOf(more));
         }
     }
 
