@@ -11,10 +11,10 @@ import java.nio.charset.StandardCharsets;
  * 4 descriptors (count_bits 2) and a text ring of {@code 2^sizeBits} bytes (64 by default).
  * Tests write records, damage what they like, and read it back through {@link KernelLog}.
  */
-final class LocklessRing {
+public final class LocklessRing {
 
     /** The 6.1 x86_64 layout, as the fixture kernel exports it. */
-    static final String LAYOUT = """
+    public static final String LAYOUT = """
             SIZE(printk_ringbuffer)=88
             OFFSET(printk_ringbuffer.desc_ring)=0
             OFFSET(printk_ringbuffer.text_data_ring)=48

@@ -6,6 +6,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.vmcored.protocol.dmesg.KernelLog;
 import io.vmcored.protocol.dmesg.KernelLogResult;
+import io.vmcored.protocol.dmesg.LocklessRing;
 import io.vmcored.protocol.dump.DumpFormatException;
 import io.vmcored.protocol.memory.DumpMemory;
 import io.vmcored.protocol.memory.KernelMemory;
@@ -31,28 +32,8 @@ class KernelLogFuzzTest {
     private static final long WIDEST_RECORD = 32 + 10L * 0xffff;
 
     /** The 6.1 x86_64 layout; struct printk_ringbuffer at BASE + 0x100, SYMBOL(prb) at BASE. */
-    private static final String LOCKLESS = """
-            SIZE(printk_ringbuffer)=88
-            OFFSET(printk_ringbuffer.desc_ring)=0
-            OFFSET(printk_ringbuffer.text_data_ring)=48
-            OFFSET(prb_desc_ring.count_bits)=0
-            OFFSET(prb_desc_ring.descs)=8
-            OFFSET(prb_desc_ring.infos)=16
-            OFFSET(prb_desc_ring.head_id)=24
-            OFFSET(prb_desc_ring.tail_id)=32
-            SIZE(prb_desc)=24
-            OFFSET(prb_desc.state_var)=0
-            OFFSET(prb_desc.text_blk_lpos)=8
-            OFFSET(prb_data_blk_lpos.begin)=0
-            OFFSET(prb_data_blk_lpos.next)=8
-            OFFSET(prb_data_ring.size_bits)=0
-            OFFSET(prb_data_ring.data)=8
-            SIZE(printk_info)=88
-            OFFSET(printk_info.ts_nsec)=8
-            OFFSET(printk_info.text_len)=16
-            OFFSET(atomic_long_t.counter)=0
-            SYMBOL(prb)=ffffffff81000000
-            """;
+    private static final String LOCKLESS = LocklessRing.LAYOUT + "SYMBOL(prb)=ffffffff81000000\n";
+
     /** log_buf, log_buf_len, log_first_idx, log_next_idx, log_end at BASE + 0, 0x10, 0x20, 0x30, 0x40. */
     private static final String LOG_BUF = "SYMBOL(log_buf)=ffffffff81000000\nSYMBOL(log_buf_len)=ffffffff81000010\n";
     private static final String PRINTK_LOG = LOG_BUF + """
