@@ -35,6 +35,8 @@ public final class Manifest {
     public Map<String, String> steer;
     /** What the sender says it used for the dump file (handshake level=, compress=). */
     public Map<String, String> sender;
+    /** The admission decision on the dump file: decision, reason, signature, steering, when. */
+    public Map<String, String> admission;
     /** Facts read from the dump header: format, kernel release, crash time, machine. */
     public Map<String, String> inspect;
     /** Crash analysis (io.vmcored.server.analysis): kernel log file, panic line, frames, signature. */

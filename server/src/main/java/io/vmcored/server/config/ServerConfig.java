@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.TreeMap;
 
 /**
@@ -44,6 +46,18 @@ public final class ServerConfig {
     public int steerHostDumps = 0;
     public int steerLevel = 31;
     public String steerCompress = "";
+
+    /** Admission after the kernel log: at most this many full dumps per crash signature per window; 0 = no limit. */
+    public int admissionFullPerSignature = 3;
+    public Duration admissionWindow = Duration.ofHours(24);
+    /** Full dumps sent at once (granted or running); the others are told to wait. 0 = no cap. */
+    public int admissionMaxConcurrentFull = 16;
+    /** How long a sender told to wait waits before it asks again (it adds jitter). */
+    public Duration admissionWait = Duration.ofSeconds(30);
+    /** Estimate a dump's size before it starts and send the kernel log only when the spool would fall below its watermark. */
+    public boolean admissionForecast = true;
+    /** Hosts that always send a full dump (within the concurrency cap). */
+    public final Set<String> admissionAlwaysFullHosts = new TreeSet<>();
 
     public long maxDumpSize = 16L << 40;
     public Duration idleTimeout = Duration.ofMinutes(5);
@@ -144,6 +158,14 @@ public final class ServerConfig {
             p.add("retention.interval = " + retentionInterval + ": expected at least 1s");
         }
         p.between("steer.level", steerLevel, 0, 31);
+        p.atLeast("admission.full-per-signature", admissionFullPerSignature, 0);
+        p.atLeast("admission.max-concurrent-full", admissionMaxConcurrentFull, 0);
+        if (admissionWindow.toMinutes() < 1) {
+            p.add("admission.window = " + admissionWindow + ": expected at least 1m");
+        }
+        if (admissionWait.toSeconds() < 1 || admissionWait.toHours() > 1) {
+            p.add("admission.wait = " + admissionWait + ": expected 1s to 1h");
+        }
         if (!LOG_LEVELS.contains(logLevel)) {
             p.add("log.level = \"" + logLevel + "\": expected one of " + String.join(", ", LOG_LEVELS));
         }

@@ -53,6 +53,29 @@ public final class Settings {
                 (c, k, v) -> c.steerLevel = Sizes.integer(k, v), c -> Integer.toString(c.steerLevel));
         reload("steer.compress", "Compression asked for by steer.host-dumps: zlib, lzo, none, or empty (as configured).",
                 (c, k, v) -> c.steerCompress = v, c -> c.steerCompress);
+        reload("admission.full-per-signature", "Full dumps per crash signature per admission.window; later hosts with"
+                + " that crash send the kernel log only (0 = no limit).",
+                (c, k, v) -> c.admissionFullPerSignature = Sizes.integer(k, v),
+                c -> Integer.toString(c.admissionFullPerSignature));
+        reload("admission.window", "The window of admission.full-per-signature.",
+                (c, k, v) -> c.admissionWindow = Sizes.duration(k, v), c -> Sizes.duration(c.admissionWindow));
+        reload("admission.max-concurrent-full", "Full dumps sent at once; other senders wait their turn (0 = no cap).",
+                (c, k, v) -> c.admissionMaxConcurrentFull = Sizes.integer(k, v),
+                c -> Integer.toString(c.admissionMaxConcurrentFull));
+        reload("admission.wait", "How long a sender told to wait waits before asking again (plus jitter).",
+                (c, k, v) -> c.admissionWait = Sizes.duration(k, v), c -> Sizes.duration(c.admissionWait));
+        reload("admission.forecast", "Estimate each dump's size before it starts; kernel log only if the spool would fall"
+                + " below spool.min-free.", (c, k, v) -> c.admissionForecast = Sizes.bool(k, v),
+                c -> Boolean.toString(c.admissionForecast));
+        reload("admission.always-full-hosts", "Hosts that always send a full dump, comma-separated (within the cap).",
+                (c, k, v) -> {
+                    c.admissionAlwaysFullHosts.clear();
+                    for (String h : v.split("[,\\s]+")) {
+                        if (!h.isEmpty()) {
+                            c.admissionAlwaysFullHosts.add(h);
+                        }
+                    }
+                }, c -> String.join(",", c.admissionAlwaysFullHosts));
         restart("limits.max-dump-size", "Records ending beyond this offset are refused.",
                 (c, k, v) -> c.maxDumpSize = Sizes.bytes(k, v), c -> Sizes.bytes(c.maxDumpSize));
         restart("limits.idle-timeout", "A connection sending nothing this long is ended (incomplete, resumable).",

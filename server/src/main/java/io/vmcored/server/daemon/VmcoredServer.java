@@ -21,6 +21,8 @@ import io.vmcored.server.config.ServerConfig;
 import io.vmcored.server.http.HttpApi;
 import io.vmcored.server.http.HttpListener;
 import io.vmcored.server.ingest.Admission;
+import io.vmcored.server.ingest.AdmissionOverrides;
+import io.vmcored.server.ingest.DumpAdmission;
 import io.vmcored.server.ingest.IngestBudget;
 import io.vmcored.server.ingest.IngestService;
 import io.vmcored.server.ingest.RefusalLog;
@@ -153,7 +155,9 @@ public final class VmcoredServer implements AutoCloseable {
         metrics.buffered(budget::queued);
         Admission admission = new Admission(live, disk, catalog);
         RefusalLog refusals = new RefusalLog(metrics);
-        IngestService ingest = new IngestService(catalog, admission, metrics, files, budget, refusals);
+        DumpAdmission dumps = new DumpAdmission(live, admission, disk, catalog,
+                AdmissionOverrides.open(config.stateDir), metrics);
+        IngestService ingest = new IngestService(catalog, admission, dumps, metrics, files, budget, refusals);
         CrashAnalysis crash = CrashAnalysis.start(config.crash, catalog, registry);
         context = new ServerContext(config, group, files, catalog, disk, metrics, registry, tls, admission, crash,
                 budget, ingest);

@@ -101,6 +101,12 @@ final class HttpSession extends ChannelInboundHandlerAdapter {
                     reply(ctx, Responses.json(HttpResponseStatus.OK, api.crash().signatures()));
                 }
             }
+            case ADMISSION, ADMISSION_HOST, ADMISSION_SIGNATURE -> {
+                discarding = true; // a PUT here carries its value in the query
+                if (authorizedReader(ctx, req)) {
+                    new AdmissionRoutes(api, ctx, r -> reply(ctx, r)).serve(req, q, route);
+                }
+            }
             case UPLOAD, END -> uploadRoute(ctx, req, q, route, Route.decodedParts(q.rawPath()));
             default -> dumpRoute(ctx, req, route, Route.decodedParts(q.rawPath()));
         }

@@ -20,6 +20,12 @@ enum Route {
     METRICS(HttpMethod.GET, HttpMethod.HEAD),
     LIST(HttpMethod.GET, HttpMethod.HEAD),
     SIGNATURES(HttpMethod.GET, HttpMethod.HEAD),
+    /** {@code /api/v1/admission}: the admission policy, its exceptions and counts. */
+    ADMISSION(HttpMethod.GET, HttpMethod.HEAD),
+    /** {@code /api/v1/admission/hosts/{host}}: always a full dump from this host (PUT), or not (DELETE). */
+    ADMISSION_HOST(HttpMethod.PUT, HttpMethod.DELETE),
+    /** {@code /api/v1/admission/signatures/{signature}?extra=N}: N more full dumps of this crash. */
+    ADMISSION_SIGNATURE(HttpMethod.PUT, HttpMethod.DELETE),
     /** {@code /dumps/{host}}: an upload and its resume point. */
     UPLOAD(HttpMethod.PUT, HttpMethod.GET, HttpMethod.HEAD),
     /** {@code /dumps/{host}/end}. */
@@ -34,6 +40,7 @@ enum Route {
     FILE(HttpMethod.GET, HttpMethod.HEAD);
 
     static final String DUMPS = "/api/v1/dumps";
+    static final String ADMISSION_PATH = "/api/v1/admission";
 
     private final List<HttpMethod> methods;
 
@@ -52,8 +59,15 @@ enum Route {
                 return LIST;
             case "/api/v1/signatures":
                 return SIGNATURES;
+            case ADMISSION_PATH:
+                return ADMISSION;
             default:
                 break;
+        }
+        if (path.startsWith(ADMISSION_PATH + "/")) {
+            String[] p = path.substring(ADMISSION_PATH.length() + 1).split("/", -1);
+            return p.length != 2 || p[1].isEmpty() ? null
+                    : p[0].equals("hosts") ? ADMISSION_HOST : p[0].equals("signatures") ? ADMISSION_SIGNATURE : null;
         }
         if (!path.startsWith(DUMPS + "/")) {
             return null;

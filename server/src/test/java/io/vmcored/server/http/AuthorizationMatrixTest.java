@@ -53,6 +53,11 @@ class AuthorizationMatrixTest {
         {"HEAD /api/v1/dumps",                             R401,     R401,       R401,      R401,     "200"},
         {"GET /api/v1/signatures",                         R401,     R401,       R401,      R401,     "200"},
         {"HEAD /api/v1/signatures",                        R401,     R401,       R401,      R401,     "200"},
+        {"GET /api/v1/admission",                          R401,     R401,       R401,      R401,     "200"},
+        {"PUT /api/v1/admission/hosts/web9",               R401,     R401,       R401,      R401,     "200"},
+        {"DELETE /api/v1/admission/hosts/web9",            R401,     R401,       R401,      R401,     "200"},
+        {"PUT /api/v1/admission/signatures/0123456789abcdef?extra=2", R401, R401, R401,   R401,     "200"},
+        {"DELETE /api/v1/admission/signatures/0123456789abcdef", R401, R401,     R401,      R401,     "200"},
         {"GET /api/v1/dumps/{id}",                         R401,     R401,       R401,      R401,     "200"},
         {"HEAD /api/v1/dumps/{id}",                        R401,     R401,       R401,      R401,     "200"},
         {"GET /api/v1/dumps/{id}/vmcore",                  R401,     R401,       R401,      R401,     "200"},
@@ -146,7 +151,7 @@ class AuthorizationMatrixTest {
         Files.deleteIfExists(body);
         String how = switch (method) {
             case "HEAD" -> "-I";
-            case "PUT" -> "-T " + upload;
+            case "PUT" -> path.startsWith("/api/v1/admission/") ? "-X PUT" : "-T " + upload; // no body: the value is in the query
             default -> "-X " + method;
         };
         String auth = token == null ? "" : " -H 'Authorization: Bearer " + token + "'";

@@ -34,7 +34,8 @@ public final class TestIngest implements AutoCloseable {
         metrics = new IngestMetrics(registry, disk::free);
         admission = new Admission(() -> config, disk, catalog);
         refusals = new RefusalLog(metrics);
-        service = new IngestService(catalog, admission, metrics, files, new IngestBudget(1 << 20, 8 << 20, 64 << 20),
+        service = new IngestService(catalog, admission, new DumpAdmission(() -> config, admission, disk, catalog,
+                AdmissionOverrides.open(config.stateDir), metrics), metrics, files, new IngestBudget(1 << 20, 8 << 20, 64 << 20),
                 refusals);
     }
 

@@ -48,7 +48,8 @@ class IngestSessionTest {
             EmbeddedChannel ch = channel();
             ch.writeInbound(Unpooled.wrappedBuffer(line, 0, split));
             ch.writeInbound(Unpooled.wrappedBuffer(line, split, line.length - split));
-            assertEquals("OK id=- state=new file=vmcore file-state=new offset=0 committed=0\n", reply(ch),
+            assertEquals("OK id=- state=new file=vmcore file-state=new offset=0 committed=0 steer-decision=full"
+                    + " steer-reason=no_signature\n", reply(ch),
                     "split at " + split);
         }
     }
