@@ -52,9 +52,9 @@ final class AdmissionRoutes {
         if (!name.matches("[0-9a-f]{16}")) {
             throw new IllegalArgumentException("signature \"" + name + "\": expected 16 hex digits");
         }
-        int extra = put ? extra(DumpQueries.param(q, "extra")) : 0;
-        change(() -> o.extraFull(name, extra), "signature " + name + " allowed " + extra + " more full dumps",
-                Map.of("signature", name, "extraFull", extra));
+        int more = put ? extra(DumpQueries.param(q, "extra")) : 0;
+        change(() -> api.ingest().dumpAdmission().allowMore(name, more), "signature " + name + " allowed " + more
+                + " more full dumps", Map.of("signature", name, "more", more));
     }
 
     private static int extra(String text) {

@@ -59,7 +59,8 @@ public final class DumpAdmission {
         Instant since = Instant.now().minus(FullDumpLedger.HORIZON);
         for (DumpRecord r : catalog.list(r -> true)) {
             DumpSummary d = r.summary();
-            if (d.signature() != null && d.size() > 0 && d.created().isAfter(since)) {
+            // a grant counts, whether its dump came or not; dumps from before admission by their size
+            if (d.signature() != null && (d.granted() || d.size() > 0) && d.created().isAfter(since)) {
                 ledger.add(d.signature(), d.created());
             }
         }
@@ -188,6 +189,18 @@ public final class DumpAdmission {
         v.put("overrides", Map.of("alwaysFullHosts", o.alwaysFullHosts, "extraFull", o.extraFull));
         v.put("fullBySignature", ledger.counts(c.admissionWindow, Instant.now()));
         return v;
+    }
+
+    /**
+     * Lets {@code more} full dumps of {@code signature} through from now on, however many the
+     * window already holds; 0 returns the crash to the policy. Returns the extra allowance kept.
+     */
+    public int allowMore(String signature, int more) throws IOException {
+        ServerConfig c = live.get();
+        int extra = more == 0 ? 0
+                : Math.max(0, ledger.count(signature, c.admissionWindow, Instant.now()) - c.admissionFullPerSignature) + more;
+        overrides.extraFull(signature, extra);
+        return extra;
     }
 
     public AdmissionOverrides overrides() {
