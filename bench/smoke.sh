@@ -10,6 +10,7 @@ names=${*:-"rearrange dmesg tcp ssh analysis catalog mass-crash"}
 failed=""
 for n in $names; do
     script=$here/bench/$n-bench.sh
+    [ -x "$script" ] || script=$here/bench/$n.sh
     [ -x "$script" ] || { echo "bench smoke: no script $script" >&2; failed="$failed $n"; continue; }
     start=$(date +%s)
     log=$(mktemp)
