@@ -41,6 +41,8 @@ class DebianKdumpConfigTest {
     /** makedumpfile -F -c -d 31, kdump-config's default MAKEDUMP_ARGS: the fixture stream kdump-zlib-d31. */
     private static final String STREAM = "kdump-zlib-d31";
 
+    static final String PASSWORD = "enroll-secret-42";
+
     @org.junit.jupiter.api.io.TempDir
     static Path tmp;
     static SshTestServer server;
@@ -49,7 +51,7 @@ class DebianKdumpConfigTest {
     @BeforeAll
     static void start() throws Exception {
         base = Files.createDirectories(tmp.resolve("crash"));
-        server = new SshTestServer(tmp, new SshOptions(null, List.of(base.toString()), SshOptions.DEFAULT_CIPHERS,
+        server = new SshTestServer(tmp, new SshOptions(PASSWORD, List.of(base.toString()), SshOptions.DEFAULT_CIPHERS,
                 SshOptions.DEFAULT_SETTLE));
     }
 
@@ -77,28 +79,8 @@ class DebianKdumpConfigTest {
         String host = "deb-" + compression; // one host per run: kdump-config's directory stamp has minute resolution
         OpenSsh keys = new OpenSsh(dir, "kdump_id_rsa", "rsa", server);
         server.enroll(host, keys.publicKey());
-        Path sshConfig = Files.writeString(dir.resolve("ssh_config"), "Host collector\n"
-                + "    HostName 127.0.0.1\n    Port " + server.port() + "\n"
-                + "    UserKnownHostsFile " + keys.knownHosts + "\n    GlobalKnownHostsFile /dev/null\n"
-                + "    StrictHostKeyChecking yes\n    BatchMode yes\n    IdentitiesOnly yes\n    IdentityAgent none\n"
-                + "    LogLevel ERROR\n");
-        Path bin = Files.createDirectories(dir.resolve("bin"));
-        for (String tool : List.of("ssh", "scp")) {
-            Path w = Files.writeString(bin.resolve(tool), "#!/bin/sh\nexec /usr/bin/" + tool + " -F " + sshConfig + " \"$@\"\n");
-            Files.setPosixFilePermissions(w, PosixFilePermissions.fromString("rwxr-xr-x"));
-        }
-        Path defaults = Files.writeString(dir.resolve("kdump-tools"), "USE_KDUMP=1\n"
-                + "SSH=\"root@collector\"\n"
-                + "SSH_KEY=\"" + keys.key + "\"\n"
-                + "HOSTTAG=hostname\n"
-                + "KDUMP_COREDIR=\"" + base + "\"\n"
-                + (compression.equals("none") ? "" : "KDUMP_COMPRESSION=" + compression + "\n"));
-        String original = Files.readString(script, StandardCharsets.UTF_8);
-        String patched = replaceOnce(replaceOnce(replaceOnce(original,
-                "KDUMP_DEFAULTS=/etc/default/kdump-tools", "KDUMP_DEFAULTS=" + defaults),
-                "vmcore_file=/proc/vmcore", "vmcore_file=" + vmcore),
-                "PATH=/bin:/usr/bin:/sbin:/usr/sbin", "PATH=" + bin + ":/bin:/usr/bin:/sbin:/usr/sbin");
-        Path copy = Files.writeString(dir.resolve("kdump-config"), patched);
+        Path copy = kdumpConfig(dir, keys.key, keys.knownHosts, vmcore,
+                compression.equals("none") ? "" : "KDUMP_COMPRESSION=" + compression + "\n");
 
         Processes.Result run = Processes.run(new ProcessBuilder("/bin/sh", copy.toString(), "savecore")
                 .directory(dir.toFile()), Duration.ofSeconds(300));
@@ -137,6 +119,71 @@ class DebianKdumpConfigTest {
             assertEquals(compression.toUpperCase(java.util.Locale.ROOT), e.unwrappedFrom);
             assertFalse(e.streamBytes == Files.size(Fixtures.stream(STREAM)), "stream bytes are the compressed bytes sent");
         }
+    }
+
+    @org.junit.jupiter.api.Test
+    void propagateEnrollsTheKeyItGeneratesWithTheEnrollmentPassword() throws Exception {
+        Requirements.requirePrograms("ssh", "ssh-copy-id", "ssh-keygen", "logger");
+        Path script = Fixtures.debianPackage("kdump-tools").resolve("usr/sbin/kdump-config");
+        Requirements.require(Files.exists(script), "Debian's kdump-config in " + script);
+        Path dir = Files.createDirectories(tmp.resolve("client-propagate"));
+        OpenSsh known = new OpenSsh(dir, "unused_id", "ed25519", server); // only for its known_hosts
+        Path key = dir.resolve("kdump_id_rsa"); // absent: kdump-config generates it (ssh-keygen -t rsa)
+        Path copy = kdumpConfig(dir, key, known.knownHosts, Path.of("/nonexistent"), "");
+        Files.createDirectories(dir.resolve(".ssh")); // HOME: ssh-copy-id keeps its scratch files in ~/.ssh
+        Path askpass = Files.writeString(dir.resolve("askpass.sh"), "#!/bin/sh\necho '" + PASSWORD + "'\n");
+        Files.setPosixFilePermissions(askpass, PosixFilePermissions.fromString("rwx------"));
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", copy.toString(), "propagate").directory(dir.toFile());
+        pb.environment().putAll(java.util.Map.of("HOME", dir.toString(), "SSH_ASKPASS", askpass.toString(),
+                "SSH_ASKPASS_REQUIRE", "force", "DISPLAY", ":0"));
+        pb.environment().remove("SSH_AUTH_SOCK");
+        Processes.Result run = Processes.run(pb, Duration.ofSeconds(120));
+        if (run.exit() != 0 || !run.out().contains("propagated ssh key")) { // kdump-config sends ssh-copy-id's output to /dev/null: show it
+            ProcessBuilder again = new ProcessBuilder("ssh-copy-id", "-i", key.toString(), "root@collector");
+            again.environment().putAll(pb.environment());
+            again.environment().put("PATH", dir.resolve("bin") + ":/usr/bin:/bin");
+            Processes.Result why = Processes.run(again, Duration.ofSeconds(60));
+            throw new AssertionError("kdump-config propagate: " + run.out() + run.err() + "; ssh-copy-id: " + why.out() + why.err());
+        }
+        assertTrue(run.out().contains("propagated ssh key " + key + " to server root@collector"), run.out());
+        String blob = Files.readString(Path.of(key + ".pub")).split(" ")[1];
+        assertTrue(new io.vmcored.server.ssh.auth.AuthorizedKeyStore(server.state).list().stream()
+                .anyMatch(k -> k.base64().equals(blob) && k.host().equals("127.0.0.1")),
+                "the generated key is enrolled for the client's address");
+        OpenSsh.Result login = OpenSsh.run(List.of(dir.resolve("bin/ssh").toString(), "-i", key.toString(),
+                "root@collector", "mkdir -p " + base + "/127.0.0.1-202405011011"), null);
+        assertEquals(0, login.exit(), "the propagated key logs in: " + login);
+    }
+
+    /**
+     * A copy of kdump-config with its defaults file ({@code SSH=root@collector}, {@code SSH_KEY}, {@code
+     * HOSTTAG=hostname}, KDUMP_COREDIR, {@code extra}), {@code vmcore} for /proc/vmcore and ssh/scp wrappers
+     * reading an ssh client configuration that gives {@code collector}'s port.
+     */
+    private static Path kdumpConfig(Path dir, Path key, Path knownHosts, Path vmcore, String extra) throws Exception {
+        Path sshConfig = Files.writeString(dir.resolve("ssh_config"), "Host collector\n"
+                + "    HostName 127.0.0.1\n    Port " + server.port() + "\n"
+                + "    UserKnownHostsFile " + knownHosts + "\n    GlobalKnownHostsFile /dev/null\n"
+                + "    StrictHostKeyChecking yes\n    IdentitiesOnly yes\n    IdentityAgent none\n"
+                + "    LogLevel ERROR\n");
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        for (String tool : List.of("ssh", "scp")) {
+            Path w = Files.writeString(bin.resolve(tool), "#!/bin/sh\nexec /usr/bin/" + tool + " -F " + sshConfig + " \"$@\"\n");
+            Files.setPosixFilePermissions(w, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Path defaults = Files.writeString(dir.resolve("kdump-tools"), "USE_KDUMP=1\n"
+                + "SSH=\"root@collector\"\n"
+                + "SSH_KEY=\"" + key + "\"\n"
+                + "HOSTTAG=hostname\n"
+                + "KDUMP_COREDIR=\"" + base + "\"\n"
+                + extra);
+        Path script = Fixtures.debianPackage("kdump-tools").resolve("usr/sbin/kdump-config");
+        String original = Files.readString(script, StandardCharsets.UTF_8);
+        String patched = replaceOnce(replaceOnce(replaceOnce(original,
+                "KDUMP_DEFAULTS=/etc/default/kdump-tools", "KDUMP_DEFAULTS=" + defaults),
+                "vmcore_file=/proc/vmcore", "vmcore_file=" + vmcore),
+                "PATH=/bin:/usr/bin:/sbin:/usr/sbin", "PATH=" + bin + ":/bin:/usr/bin:/sbin:/usr/sbin");
+        return Files.writeString(dir.resolve("kdump-config"), patched);
     }
 
     private static String hostname() throws Exception {
