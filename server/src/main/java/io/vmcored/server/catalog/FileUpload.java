@@ -19,7 +19,7 @@ public final class FileUpload {
     private static final long CHECKPOINT_MILLIS = 5_000;
 
     private final DumpRecord record;
-    private final String name;
+    private String name;
     private final Transport transport;
     private final UploadWriter writer;
     private final UploadObserver observer;
@@ -61,6 +61,7 @@ public final class FileUpload {
         return writer.resumePoint();
     }
 
+    /** The file's name in the dump: as the sender gave it, until a compressor's suffix was dropped at its end. */
     public String name() {
         return name;
     }
@@ -118,8 +119,13 @@ public final class FileUpload {
                 // closing a file we already tried to force: nothing more to save
             }
         }
+        String unwrapped = ClientNames.withoutWrapperSuffix(name, writer.wrapper());
+        if (unwrapped != null) {
+            record.renameFile(name, unwrapped); // what is stored is no longer what the suffix says
+            name = unwrapped;
+        }
         long millis = (System.nanoTime() - startNanos) / 1_000_000;
-        DumpState state = record.fileEnded(name, o, point, extent, millis);
+        DumpState state = record.fileEnded(name, o, writer.wrapper(), point, extent, millis);
         observer.finished(transport, state, o, millis);
         return o;
     }

@@ -49,6 +49,8 @@ public final class Manifest {
     public static final class FileEntry {
         /** ContentKind sniffed from the first bytes (FLATTENED, ELF, KDUMP, PLAIN, ...). */
         public String contentKind;
+        /** The compressor (GZIP, BZIP2, XZ, LZ4) whose wrapper was taken off before storing, if any. */
+        public String unwrappedFrom;
         public DumpState state = DumpState.RECEIVING;
         /** Bytes of the stream as sent (a flattened stream is bigger than the file it becomes). */
         public long streamBytes;

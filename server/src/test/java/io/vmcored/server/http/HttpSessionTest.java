@@ -1,5 +1,6 @@
 package io.vmcored.server.http;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import io.vmcored.protocol.testsupport.Fixtures;
 import io.vmcored.server.analysis.CrashAnalysis;
 import io.vmcored.server.catalog.DumpRecord;
 import io.vmcored.server.ingest.TestIngest;
+import io.vmcored.server.storage.WrappedInput;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -80,6 +82,27 @@ class HttpSessionTest {
         assertEquals(body.length, j.get("committed").asLong(), resp);
         DumpRecord r = ingest.catalog.byClientId("web1", "d2").orElseThrow();
         assertEquals(new String(body, StandardCharsets.US_ASCII), Files.readString(r.fileFor("dmesg.txt")));
+    }
+
+    @Test
+    void aLz4WrappedPutOfTheMainFileIsUnwrappedAndCompletesTheDump() throws Exception {
+        WrappedInput.Flat flat = WrappedInput.smallFlat(3000);
+        byte[] body = WrappedInput.compress(WrappedInput.KDUMP_TOOLS.get(2), flat.stream(), tmp);
+        byte[] head = ("PUT /api/v1/dumps/web1?dump=d5 HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length
+                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(Unpooled.wrappedBuffer(head));
+        for (int at = 0; at < body.length; at += 5) { // every lz4 frame field split somewhere
+            ch.writeInbound(Unpooled.wrappedBuffer(body, at, Math.min(5, body.length - at)));
+        }
+        String resp = response(ch);
+        assertTrue(resp.startsWith("HTTP/1.1 201 Created\r\n"), resp);
+        JsonNode j = JSON.readTree(resp.substring(resp.indexOf("\r\n\r\n") + 4));
+        assertEquals("complete", j.get("state").asText(), resp);
+        assertEquals(body.length, j.get("committed").asLong(), "committed counts the bytes sent: " + resp);
+        DumpRecord r = ingest.catalog.byClientId("web1", "d5").orElseThrow();
+        assertArrayEquals(flat.expected(), Files.readAllBytes(r.fileFor("vmcore")));
+        assertEquals("LZ4", r.snapshot().files.get("vmcore").unwrappedFrom);
     }
 
     @Test
