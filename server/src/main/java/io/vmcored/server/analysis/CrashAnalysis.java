@@ -48,6 +48,11 @@ public final class CrashAnalysis implements DumpListener, AutoCloseable {
         this.executor = s.analysisEnabled ? new BoundedExecutor("analysis", s.analysisThreads, s.analysisQueue) : null;
     }
 
+    /** Takes the event hooks' settings of a reload; analysis threads and queue stay as started. */
+    public void reconfigure(CrashSettings s) {
+        events.reconfigure(s);
+    }
+
     /** Rebuilds the signature index from the manifests and starts listening to the catalog. */
     public static CrashAnalysis start(CrashSettings s, DumpCatalog catalog, MeterRegistry registry) {
         CrashAnalysis a = new CrashAnalysis(s, catalog, registry);

@@ -1,25 +1,24 @@
 package io.vmcored.server.config;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 
 /**
  * Everything {@code vmcored serve} needs, with embedded defaults that work with no config
  * file at all (loopback, unprivileged ports, spool under {@code ./var}).
  *
- * <p>File format: Java properties; the keys are listed in docs/server.md. Sizes take
- * K/M/G/T suffixes, durations s/m/h/d. {@link #set(String, String)} applies one key (the
- * loader and {@code --set key=value} both use it), {@link #validate()} reports all
- * mistakes at once, naming the key, the value and the expectation.
+ * <p>File format: Java properties; the keys are the table in {@link Settings} (also listed in
+ * docs/server.md). Sizes take K/M/G/T suffixes, durations s/m/h/d. {@link #set(String, String)}
+ * applies one key (the loader and {@code --set key=value} both use it), {@link #validate()}
+ * reports all mistakes at once, naming where each was set, the value and the expectation.
  */
 public final class ServerConfig {
 
@@ -71,77 +70,58 @@ public final class ServerConfig {
     public boolean tlsIngest = false;
     public boolean tlsHttp = true;
 
+    /** Level of vmcored's own loggers. */
+    public String logLevel = "info";
+    public static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug", "trace");
+
     public final SshSettings ssh = new SshSettings();
     /** Crash analysis and event hooks: {@code analysis.*}, {@code events.*}. */
     public final CrashSettings crash = new CrashSettings();
 
-    /** Reads a properties file over the current values. */
+    /** Where each key was set: {@code FILE:LINE} or {@code --set}; mistakes are reported there. */
+    private final Map<String, String> origins = new HashMap<>();
+
+    /**
+     * Reads a properties file over the current values. Every bad line is reported at once, each
+     * as {@code FILE:LINE: problem}, in one {@link ConfigException}.
+     */
     public ServerConfig load(Path file) throws IOException {
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(r);
+        Problems p = new Problems(origins);
+        for (ConfigFile.Entry e : ConfigFile.read(file)) {
+            try {
+                set(e.key(), e.value(), e.origin());
+            } catch (IllegalArgumentException ex) {
+                p.at(e.origin(), ex.getMessage());
+            }
         }
-        for (String key : new TreeMap<>(p).keySet().toArray(String[]::new)) {
-            set(key, p.getProperty(key));
-        }
+        p.throwIfAny();
         return this;
     }
 
     /** Applies one {@code key=value}; unknown keys are an error so typos do not pass silently. */
     public ServerConfig set(String key, String value) {
-        String v = value.trim();
-        switch (key) {
-            case "bind" -> bind = v;
-            case "ingest.port" -> ingestPort = Sizes.integer(key, v);
-            case "http.port" -> httpPort = Sizes.integer(key, v);
-            case "ssh.port" -> ssh.port(Sizes.integer(key, v));
-            case "spool.dir" -> spoolDir = Path.of(v);
-            case "state.dir" -> stateDir = Path.of(v);
-            case "spool.min-free" -> minFreeBytes = Sizes.bytes(key, v);
-            case "retention.max-age" -> retentionMaxAge = Sizes.duration(key, v);
-            case "retention.max-per-host" -> retentionMaxPerHost = Sizes.integer(key, v);
-            case "retention.max-total" -> retentionMaxTotalBytes = Sizes.bytes(key, v);
-            case "retention.interval" -> retentionInterval = Sizes.duration(key, v);
-            case "shutdown.drain" -> drainTime = Sizes.duration(key, v);
-            case "steer.dmesg-only-below" -> steerDmesgOnlyBelow = Sizes.bytes(key, v);
-            case "steer.host-dumps" -> steerHostDumps = Sizes.integer(key, v);
-            case "steer.level" -> steerLevel = Sizes.integer(key, v);
-            case "steer.compress" -> steerCompress = v;
-            case "limits.max-dump-size" -> maxDumpSize = Sizes.bytes(key, v);
-            case "limits.idle-timeout" -> idleTimeout = Sizes.duration(key, v);
-            case "limits.connection-buffer" -> connectionBufferBytes = (int) Math.min(Integer.MAX_VALUE, Sizes.bytes(key, v));
-            case "limits.connection-buffer-max" ->
-                    connectionBufferMaxBytes = (int) Math.min(Integer.MAX_VALUE, Sizes.bytes(key, v));
-            case "limits.ingest-buffer" -> ingestBufferBytes = Sizes.bytes(key, v);
-            case "limits.max-connections" -> maxConnections = Sizes.integer(key, v);
-            case "threads.io" -> ioThreads = Sizes.integer(key, v);
-            case "threads.file" -> fileThreads = Sizes.integer(key, v);
-            case "threads.file-queue" -> fileQueue = Sizes.integer(key, v);
-            case "auth.operator-token" -> operatorToken = v;
-            case "auth.upload-token" -> uploadToken = v;
-            case "auth.insecure-open" -> insecureOpen = Boolean.parseBoolean(v);
-            case "tls.cert" -> tlsCert = v.isEmpty() ? null : Path.of(v);
-            case "tls.key" -> tlsKey = v.isEmpty() ? null : Path.of(v);
-            case "tls.ingest" -> tlsIngest = Boolean.parseBoolean(v);
-            case "tls.http" -> tlsHttp = Boolean.parseBoolean(v);
-            default -> {
-                if (key.startsWith("auth.host-token.") && key.length() > "auth.host-token.".length()) {
-                    hostTokens.put(key.substring("auth.host-token.".length()), v);
-                } else if (key.startsWith("ssh.") && key.length() > 4) {
-                    ssh.options().put(key.substring(4), v);
-                } else if ((key.startsWith("analysis.") || key.startsWith("events.")) && crash.set(key, v)) {
-                    return this;
-                } else {
-                    throw new IllegalArgumentException("unknown configuration key \"" + key + "\" (see docs/server.md)");
-                }
-            }
-        }
+        return set(key, value, "--set");
+    }
+
+    public ServerConfig set(String key, String value, String origin) {
+        Setting s = Settings.find(key).orElseThrow(() -> new IllegalArgumentException(
+                "unknown configuration key \"" + key + "\" (vmcored check-config --template lists them)"));
+        s.apply().to(this, key, value.trim());
+        origins.put(key, origin);
         return this;
     }
 
-    /** Throws one IllegalArgumentException naming every wrong value and what was expected. */
+    /** Where {@code key} was set ({@code FILE:LINE}, {@code --set}), or null for a default. */
+    public String origin(String key) {
+        return origins.get(key);
+    }
+
+    /**
+     * Throws one {@link ConfigException} naming every wrong value, where it was set and what
+     * was expected.
+     */
     public ServerConfig validate() {
-        Problems p = new Problems();
+        Problems p = new Problems(origins);
         try {
             InetAddress.getByName(bind);
         } catch (UnknownHostException e) {
@@ -164,6 +144,9 @@ public final class ServerConfig {
             p.add("retention.interval = " + retentionInterval + ": expected at least 1s");
         }
         p.between("steer.level", steerLevel, 0, 31);
+        if (!LOG_LEVELS.contains(logLevel)) {
+            p.add("log.level = \"" + logLevel + "\": expected one of " + String.join(", ", LOG_LEVELS));
+        }
         if (!steerCompress.isEmpty() && !steerCompress.matches("zlib|lzo|none")) {
             p.add("steer.compress = \"" + steerCompress + "\": expected zlib, lzo or none");
         }

@@ -15,6 +15,8 @@ import io.vmcored.server.analysis.CrashAnalysis;
 import io.vmcored.server.catalog.DumpCatalog;
 import io.vmcored.server.catalog.Retention;
 import io.vmcored.server.catalog.SpoolCatalog;
+import io.vmcored.server.config.ConfigChange;
+import io.vmcored.server.config.LiveConfig;
 import io.vmcored.server.config.ServerConfig;
 import io.vmcored.server.http.HttpApi;
 import io.vmcored.server.http.HttpListener;
@@ -26,6 +28,7 @@ import io.vmcored.server.metrics.IngestMetrics;
 import io.vmcored.server.net.Listener;
 import io.vmcored.server.net.NetSettings;
 import io.vmcored.server.ssh.SshListener;
+import io.vmcored.server.ssh.SshOptions;
 import io.vmcored.server.storage.DiskGuard;
 import io.vmcored.server.storage.FileSpaceReserver;
 import io.vmcored.server.storage.PrivateFiles;
@@ -71,6 +74,8 @@ public final class VmcoredServer implements AutoCloseable {
     }
 
     private final ServerConfig config;
+    /** What reloadable parts read: {@link #config} with a reload's changes. */
+    private final LiveConfig live;
     private final List<Listener> listeners = new ArrayList<>();
     private ThreadPoolExecutor syncer;
     private ServerContext context;
@@ -79,6 +84,26 @@ public final class VmcoredServer implements AutoCloseable {
 
     public VmcoredServer(ServerConfig config) {
         this.config = config;
+        this.live = new LiveConfig(config);
+    }
+
+    /**
+     * Everything that makes a configuration unusable, found before anything starts: the
+     * settings' own rules and the SSH receiver's (ciphers, paths), each naming where it was set.
+     */
+    public static ServerConfig check(ServerConfig config) {
+        config.validate();
+        if (config.ssh.port() >= 0) {
+            try {
+                SshOptions.from(config.ssh.options());
+            } catch (IllegalArgumentException e) {
+                String key = e.getMessage().replaceAll("^.*?(ssh\\.[a-z-]+).*$", "$1");
+                String origin = config.origin(key);
+                throw new IllegalArgumentException("invalid configuration: "
+                        + (origin == null || origin.startsWith("--") ? "" : origin + ": ") + e.getMessage());
+            }
+        }
+        return config;
     }
 
     /** Starts everything; on a failure what was started is stopped again (and the locks released). */
@@ -93,7 +118,8 @@ public final class VmcoredServer implements AutoCloseable {
     }
 
     private void startParts() throws Exception {
-        config.validate();
+        check(config);
+        LogLevel.apply(config.logLevel);
         for (Path root : List.of(config.spoolDir, config.stateDir)) {
             String was = PrivateFiles.restrict(PrivateFiles.directories(root));
             if (was != null) {
@@ -125,7 +151,7 @@ public final class VmcoredServer implements AutoCloseable {
         IngestBudget budget = new IngestBudget(config.connectionBufferBytes, config.connectionBufferMaxBytes,
                 config.ingestBufferBytes);
         metrics.buffered(budget::queued);
-        Admission admission = new Admission(config, disk, catalog);
+        Admission admission = new Admission(live, disk, catalog);
         RefusalLog refusals = new RefusalLog(metrics);
         IngestService ingest = new IngestService(catalog, admission, metrics, files, budget, refusals);
         CrashAnalysis crash = CrashAnalysis.start(config.crash, catalog, registry);
@@ -155,7 +181,7 @@ public final class VmcoredServer implements AutoCloseable {
             l.start();
             LOG.info("{} listening on {}:{}", l.name(), config.bind, l.port());
         }
-        Retention retention = new Retention(catalog, config);
+        Retention retention = new Retention(catalog, live);
         long every = config.retentionInterval.toMillis();
         group.scheduleAtFixedRate(() -> files.execute(retention::sweep), every, every, TimeUnit.MILLISECONDS);
         LOG.info("vmcored started: spool {}, {} dumps in catalog, {} bytes free (minimum {}), disk reservations {}",
@@ -170,6 +196,32 @@ public final class VmcoredServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
+    }
+
+    /**
+     * Applies a reload: the reloadable settings of {@code next} (tokens, retention, steering,
+     * the watermark, event hooks, the log level) from now on, without touching a connection;
+     * the others wait for a restart. Throws, changing nothing, when {@code next} is not valid.
+     * Logs one line saying what changed ({@code cause}: what asked), before the new log level
+     * applies, so that lowering it does not hide its own change.
+     */
+    public synchronized ConfigChange reload(ServerConfig next, String cause) {
+        check(next);
+        ConfigChange change = ConfigChange.between(live.get(), next);
+        ServerConfig merged = change.merged();
+        live.set(merged);
+        if (context != null) {
+            context.disk().minFree(merged.minFreeBytes);
+            context.crash().reconfigure(merged.crash);
+        }
+        LOG.info("{}: configuration reloaded: {}", cause, change.summary());
+        LogLevel.apply(merged.logLevel);
+        return change;
+    }
+
+    /** The configuration running now (the start's, with every reload applied). */
+    public ServerConfig config() {
+        return live.get();
     }
 
     public ServerContext context() {

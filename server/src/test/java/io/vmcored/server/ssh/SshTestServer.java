@@ -56,7 +56,7 @@ final class SshTestServer implements AutoCloseable {
         ServerConfig config = new ServerConfig();
         config.minFreeBytes = 0;
         metrics = new IngestMetrics(registry, () -> 0);
-        Admission admission = new Admission(config, new DiskGuard(spool, 0), catalog);
+        Admission admission = new Admission(() -> config, new DiskGuard(spool, 0), catalog);
         IngestService ingest = new IngestService(catalog, admission, metrics, files,
                 new IngestBudget(1 << 20, 8 << 20, 64 << 20), new RefusalLog(metrics));
         SshSpool sshSpool = new SshSpool(ingest, catalog, new ClientPaths(options.basePaths()));
