@@ -1,7 +1,6 @@
 package io.vmcored.deploy;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import io.vmcored.protocol.testsupport.Requirements;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -30,7 +29,7 @@ final class Built {
 
     /** The unit as the packages ship it. */
     static Path unit() {
-        return exists(Path.of("vmcored.service").toAbsolutePath());
+        return Path.of("vmcored.service").toAbsolutePath();
     }
 
     private static Path dir() {
@@ -38,7 +37,8 @@ final class Built {
     }
 
     private static Path exists(Path p) {
-        assertTrue(Files.isRegularFile(p), p + " was not built (mvn -pl deploy package builds it)");
+        // `mvn test` makes no packages (no fresh server jar): skipped then, failed under VMCORED_REQUIRE_ALL
+        Requirements.require(Files.isRegularFile(p), p + " (built by mvn package, not by mvn test)");
         return p;
     }
 }
