@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -89,6 +90,17 @@ final class Browser implements AutoCloseable {
         });
     }
 
+    /**
+     * An attribute ({@code "text"}: the text) of the first element matching {@code css}, read
+     * in one script so a list the page re-renders every second never hands back a stale
+     * element; null while there is none.
+     */
+    String read(String css, String attribute) {
+        Object v = script("const e = document.querySelector(arguments[0]); if (!e) return null;"
+                + " return arguments[1] === 'text' ? e.innerText : e.getAttribute(arguments[1]);", css, attribute);
+        return v == null ? null : v.toString();
+    }
+
     String text(String css) {
         return element(css).getText();
     }
@@ -98,7 +110,9 @@ final class Browser implements AutoCloseable {
         File shot = driver.getScreenshotAs(OutputType.FILE);
         Path docs = Path.of("..", "docs", "console");
         Files.createDirectories(docs);
-        Files.copy(shot.toPath(), docs.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        Path target = docs.resolve(name + ".png");
+        Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
     }
 
     Object script(String js, Object... args) {

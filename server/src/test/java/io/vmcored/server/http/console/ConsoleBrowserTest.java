@@ -48,23 +48,22 @@ class ConsoleBrowserTest {
             Process curl = new ProcessBuilder("curl", "-sS", "--fail", "--limit-rate", "2M", "-o", tmp.resolve("put.json").toString(),
                     "-T", stream.toString(), "http://127.0.0.1:" + s.http() + "/api/v1/dumps/web1")
                     .redirectErrorStream(true).start();
-            WebElement row = b.element("#uploads li[data-dump]");
-            String id = row.getAttribute("data-dump");
+            String id = b.until("an upload in flight", d -> b.read("#uploads li[data-dump]", "data-dump"));
             assertTrue(id.startsWith("web1@"), "the upload in flight names its dump: " + id);
-            long first = Long.parseLong(b.element("#uploads li[data-dump]").getAttribute("data-bytes"));
+            long first = Long.parseLong(b.read("#uploads li[data-dump]", "data-bytes"));
             long later = b.until("the upload's bytes to rise above " + first, d -> {
-                List<WebElement> li = d.findElements(By.cssSelector("#uploads li[data-dump]"));
-                long v = li.isEmpty() ? -1 : Long.parseLong(li.get(0).getAttribute("data-bytes"));
-                return v > first ? v : null;
+                String v = b.read("#uploads li[data-dump]", "data-bytes");
+                return v != null && Long.parseLong(v) > first ? Long.parseLong(v) : null;
             });
             assertTrue(later > first && later < Files.size(stream), "progress rose: " + first + " -> " + later);
-            WebElement bar = b.element("#uploads li[data-dump] progress");
-            assertEquals(String.valueOf(Files.size(stream)), bar.getAttribute("max"),
+            assertEquals(String.valueOf(Files.size(stream)), b.read("#uploads li[data-dump] progress", "max"),
                     "curl sent Content-Length: the size is known");
-            String numbers = b.text("#uploads .upload-numbers");
-            assertTrue(numbers.contains("of 15.8 MiB") && numbers.contains("/s") && numbers.contains("left"),
-                    "bytes of size, rate and time left: " + numbers);
-            assertTrue(b.text("#uploads li[data-dump]").contains("over http"), "transport shown");
+            String numbers = b.until("rate and time left", d -> {
+                String t = b.read("#uploads .upload-numbers", "text");
+                return t != null && t.contains("left") ? t : null;
+            });
+            assertTrue(numbers.contains("of 15.8 MiB") && numbers.contains("/s"), "bytes of size, rate, time left: " + numbers);
+            assertTrue(b.read("#uploads li[data-dump]", "text").contains("over http"), "transport shown");
             b.screenshot("overview");
             assertTrue(curl.waitFor(120, TimeUnit.SECONDS), "curl finished");
             assertEquals(0, curl.exitValue(), "curl --fail: the upload was answered 201");
