@@ -3,12 +3,15 @@
 import { api, ApiError, setCsrf } from './api.js';
 import { h, append } from './dom.js';
 import * as events from './events.js';
-import overview from './pages/overview.js';
-import dumps from './pages/dumps.js';
-import dump from './pages/dump.js';
-import hosts from './pages/hosts.js';
-import signatures from './pages/signatures.js';
-import signature from './pages/signature.js';
+
+// the session is asked for at once, and each page's module only when it is shown
+const sessionAnswer = api('/console/session');
+const overview = () => import('./pages/overview.js');
+const dumps = () => import('./pages/dumps.js');
+const dump = () => import('./pages/dump.js');
+const hosts = () => import('./pages/hosts.js');
+const signatures = () => import('./pages/signatures.js');
+const signature = () => import('./pages/signature.js');
 
 const main = document.getElementById('main');
 const who = document.getElementById('who');
@@ -31,6 +34,11 @@ function parseHash() {
   return { path: q < 0 ? raw : raw.slice(0, q), params: new URLSearchParams(q < 0 ? '' : raw.slice(q + 1)) };
 }
 
+function current() {
+  const { path } = parseHash();
+  return routes.find(([re]) => re.test(path));
+}
+
 async function route() {
   if (cleanup) { try { cleanup(); } catch (e) { /* page already gone */ } cleanup = null; }
   const mine = ++generation;
@@ -50,7 +58,7 @@ async function route() {
   document.title = title + ' · vmcored';
   try {
     const ctx = { session, params, arg: m[1] ? decodeURIComponent(m[1]) : null, alive: () => mine === generation };
-    const c = await page(main, ctx);
+    const c = await (await page()).default(main, ctx);
     if (mine === generation) cleanup = c || null;
     else if (c) c();
   } catch (e) {
@@ -119,7 +127,9 @@ window.addEventListener('hashchange', () => { if (session.role) route(); });
 
 (async () => {
   try {
-    Object.assign(session, await api('/console/session'));
+    const found = current();
+    if (found) found[1]().catch(() => {}); // loads the page's module while the session is asked for
+    Object.assign(session, await sessionAnswer);
   } catch (e) {
     main.replaceChildren(h('p', { class: 'error' }, 'The collector does not answer: ' + e.message));
     return;

@@ -100,7 +100,6 @@ class ConsoleBrowserTest {
             b.screenshot("hosts");
             b.go("#/dumps");
             b.until("both dumps listed", d -> d.findElements(By.cssSelector("table.dumps tbody tr")).size() == 2 ? true : null);
-            b.screenshot("dumps");
 
             // a download through the browser is byte-identical to makedumpfile -R's output
             b.go("#/dump/" + id);
