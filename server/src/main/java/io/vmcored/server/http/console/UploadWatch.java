@@ -89,13 +89,15 @@ public final class UploadWatch {
         return v;
     }
 
-    /** The upload's final words: its view plus the file's and the dump's state. */
+    /**
+     * The upload's final words: its view plus the file's state (the dump's own end follows:
+     * its analysis, {@code dump-analyzed}, carries its state).
+     */
     Map<String, Object> ended(FileUpload up) {
         Map<String, Object> v = view(up);
         samples.remove(up);
         DumpState file = up.record().fileState(up.name());
         v.put("fileState", file == null ? null : file.wire());
-        v.put("state", up.record().state().wire());
         return v;
     }
 }
