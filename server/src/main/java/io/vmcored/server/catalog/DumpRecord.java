@@ -427,7 +427,12 @@ public final class DumpRecord {
     }
 
     private synchronized FileUpload opened(String name, FileUpload up) {
+        catalog.uploadsInFlight().opened(up);
         return claims.opened(name, up);
+    }
+
+    void uploadEnded(FileUpload up) {
+        catalog.uploadsInFlight().ended(up);
     }
 
     private void begin(String name, Transport transport, boolean resumed) throws IOException {

@@ -74,6 +74,8 @@ public final class ServerConfig {
     public String operatorToken = "";
     /** The fleet's upload token: creates dumps of any host, never reads, lists or replaces a complete file. */
     public String uploadToken = "";
+    /** Read-only: lists, reads and downloads dumps (API and console), deletes nothing. */
+    public String viewerToken = "";
     /** Off loopback without tokens, for a lab: anyone who reaches the ports may upload and read. */
     public boolean insecureOpen;
     /** host name -> token that may upload (only) that host's dumps. */
@@ -199,6 +201,9 @@ public final class ServerConfig {
         });
         if (!operatorToken.isEmpty() && operatorToken.length() < 8) {
             p.add("auth.operator-token: " + operatorToken.length() + " characters, expected at least 8");
+        }
+        if (!viewerToken.isEmpty() && viewerToken.length() < 8) {
+            p.add("auth.viewer-token: " + viewerToken.length() + " characters, expected at least 8");
         }
         if (!uploadToken.isEmpty() && uploadToken.length() < 8) {
             p.add("auth.upload-token: " + uploadToken.length() + " characters, expected at least 8");

@@ -96,6 +96,8 @@ public final class Settings {
                 (c, k, v) -> c.fileQueue = Sizes.integer(k, v), c -> Integer.toString(c.fileQueue));
         secret("auth.operator-token", "Lists, reads, downloads and deletes dumps; may upload any host's (>= 8 characters).",
                 (c, k, v) -> c.operatorToken = v, c -> c.operatorToken);
+        secret("auth.viewer-token", "Reads, lists and downloads everything (the console's read-only login); deletes nothing (>= 8 characters).",
+                (c, k, v) -> c.viewerToken = v, c -> c.viewerToken);
         secret("auth.upload-token", "The fleet's upload token: creates and resumes dumps, never reads, lists or replaces.",
                 (c, k, v) -> c.uploadToken = v, c -> c.uploadToken);
         secret("auth.host-token.*", "A token that may upload only this host's dumps: auth.host-token.HOST = TOKEN.",

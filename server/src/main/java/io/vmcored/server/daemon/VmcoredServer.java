@@ -20,6 +20,11 @@ import io.vmcored.server.config.LiveConfig;
 import io.vmcored.server.config.ServerConfig;
 import io.vmcored.server.http.HttpApi;
 import io.vmcored.server.http.HttpListener;
+import io.vmcored.server.http.console.Console;
+import io.vmcored.server.http.console.ConsoleAssets;
+import io.vmcored.server.http.console.ConsoleSessions;
+import io.vmcored.server.http.console.EnrolledKey;
+import io.vmcored.server.http.console.EventHub;
 import io.vmcored.server.ingest.Admission;
 import io.vmcored.server.ingest.AdmissionOverrides;
 import io.vmcored.server.ingest.DumpAdmission;
@@ -31,6 +36,7 @@ import io.vmcored.server.net.Listener;
 import io.vmcored.server.net.NetSettings;
 import io.vmcored.server.ssh.SshListener;
 import io.vmcored.server.ssh.SshOptions;
+import io.vmcored.server.ssh.auth.AuthorizedKeyStore;
 import io.vmcored.server.storage.DiskGuard;
 import io.vmcored.server.storage.FileSpaceReserver;
 import io.vmcored.server.storage.PrivateFiles;
@@ -74,6 +80,9 @@ public final class VmcoredServer implements AutoCloseable {
             System.setProperty(key, value); // an operator's -D wins
         }
     }
+
+    /** Browsers watching live at once; each holds one connection and a bounded queue. */
+    private static final int MAX_EVENT_STREAMS = 64;
 
     private final ServerConfig config;
     /** What reloadable parts read: {@link #config} with a reload's changes. */
@@ -167,8 +176,15 @@ public final class VmcoredServer implements AutoCloseable {
             listeners.add(new TcpListener(net, config.ingestPort, config.tlsIngest ? tls : null, ingest));
         }
         if (config.httpPort >= 0) {
+            EventHub events = new EventHub(catalog.uploadsInFlight(), MAX_EVENT_STREAMS);
+            events.start(group);
+            crash.onAnalyzed(events::analyzed);
+            AuthorizedKeyStore keys = new AuthorizedKeyStore(config.stateDir);
+            Console console = new Console(new ConsoleSessions(), events, new ConsoleAssets(), () -> enrolled(keys),
+                    disk::free, disk.minFree());
             listeners.add(new HttpListener(net, config.httpPort, config.tlsHttp ? tls : null,
-                    new HttpApi(ingest, catalog, admission, crash, registry, files, config.idleTimeout, refusals)));
+                    new HttpApi(ingest, catalog, admission, crash, registry, files, config.idleTimeout, refusals,
+                            console)));
         }
         if (config.ssh.port() >= 0) {
             listeners.add(new SshListener(net, config.ssh.port(), config.ssh.options(), config.stateDir, ingest, catalog,
@@ -191,6 +207,17 @@ public final class VmcoredServer implements AutoCloseable {
         LOG.info("vmcored started: spool {}, {} dumps in catalog, {} bytes free (minimum {}), disk reservations {}",
                 catalog.spool(), catalog.size(), disk.free(), disk.minFree(),
                 FileSpaceReserver.available() ? "on" : "off (JNA could not load)");
+    }
+
+    /** The SSH receiver's enrolled keys as the console lists them; none when the store cannot be read. */
+    private static List<EnrolledKey> enrolled(AuthorizedKeyStore store) {
+        try {
+            return store.list().stream().map(k -> new EnrolledKey(k.host(), k.type(), k.fingerprint(), k.comment()))
+                    .toList();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("hosts listing: cannot read the enrolled SSH keys ({})", e.toString());
+            return List.of();
+        }
     }
 
     private static ThreadFactory daemonThreads(String prefix) {

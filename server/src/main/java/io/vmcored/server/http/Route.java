@@ -37,7 +37,25 @@ enum Route {
     /** {@code /dumps/{id}/manifest.json}: the manifest file as stored. */
     MANIFEST(HttpMethod.GET, HttpMethod.HEAD),
     /** {@code /dumps/{id}/files/{name}}: any file the manifest lists. */
-    FILE(HttpMethod.GET, HttpMethod.HEAD);
+    FILE(HttpMethod.GET, HttpMethod.HEAD),
+    /** {@code /api/v1/events}: server-sent events (uploads, progress, analyses). */
+    EVENTS(HttpMethod.GET),
+    /** {@code /api/v1/uploads}: the uploads running now. */
+    UPLOADS(HttpMethod.GET, HttpMethod.HEAD),
+    /** {@code /api/v1/hosts}: hosts, their dumps per state, newest dump and SSH keys. */
+    HOSTS(HttpMethod.GET, HttpMethod.HEAD),
+    /** {@code /api/v1/stats/crashes}: dumps per hour or day by signature. */
+    CRASH_STATS(HttpMethod.GET, HttpMethod.HEAD),
+    /** {@code /api/v1/status}: spool space, dump counts, uploads running. */
+    STATUS(HttpMethod.GET, HttpMethod.HEAD),
+    /** {@code /} and {@code /console/...}: the web console's files. */
+    CONSOLE(HttpMethod.GET, HttpMethod.HEAD),
+    /** {@code /console/session}: whether a login is needed, who is logged in, the CSRF token. */
+    SESSION(HttpMethod.GET, HttpMethod.HEAD),
+    /** {@code /console/login}: token in a header, answered with a session cookie. */
+    LOGIN(HttpMethod.POST),
+    /** {@code /console/logout}. */
+    LOGOUT(HttpMethod.POST);
 
     static final String DUMPS = "/api/v1/dumps";
     static final String ADMISSION_PATH = "/api/v1/admission";
@@ -61,6 +79,24 @@ enum Route {
                 return SIGNATURES;
             case ADMISSION_PATH:
                 return ADMISSION;
+            case "/api/v1/events":
+                return EVENTS;
+            case "/api/v1/uploads":
+                return UPLOADS;
+            case "/api/v1/hosts":
+                return HOSTS;
+            case "/api/v1/stats/crashes":
+                return CRASH_STATS;
+            case "/api/v1/status":
+                return STATUS;
+            case "/console/session":
+                return SESSION;
+            case "/console/login":
+                return LOGIN;
+            case "/console/logout":
+                return LOGOUT;
+            case "/":
+                return CONSOLE;
             default:
                 break;
         }
@@ -68,6 +104,9 @@ enum Route {
             String[] p = path.substring(ADMISSION_PATH.length() + 1).split("/", -1);
             return p.length != 2 || p[1].isEmpty() ? null
                     : p[0].equals("hosts") ? ADMISSION_HOST : p[0].equals("signatures") ? ADMISSION_SIGNATURE : null;
+        }
+        if (path.startsWith("/console/")) {
+            return CONSOLE;
         }
         if (!path.startsWith(DUMPS + "/")) {
             return null;

@@ -49,8 +49,13 @@ public final class Admission {
         return config.uploadsOpen() || same(token, config.operatorToken) || same(token, config.hostTokens.get(host));
     }
 
-    /** Reading and downloading dumps needs the operator token (open if none configured). */
+    /** Reading and downloading dumps needs the operator or the viewer token (open if no operator token is configured). */
     public boolean mayRead(String token) {
+        return mayChange(token) || same(token, live.get().viewerToken);
+    }
+
+    /** Deleting dumps is the operator's alone (open if no operator token is configured). */
+    public boolean mayChange(String token) {
         ServerConfig config = live.get();
         return config.operatorToken.isEmpty() || same(token, config.operatorToken);
     }

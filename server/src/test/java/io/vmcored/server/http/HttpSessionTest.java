@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vmcored.server.http.console.Console;
+import io.vmcored.server.http.console.ConsoleAssets;
+import io.vmcored.server.http.console.ConsoleSessions;
+import io.vmcored.server.http.console.EventHub;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -20,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -196,7 +201,9 @@ class HttpSessionTest {
 
     private EmbeddedChannel channel() {
         HttpApi api = new HttpApi(ingest.service, ingest.catalog, ingest.admission, crash, ingest.registry,
-                ingest.files, Duration.ofSeconds(20), ingest.refusals);
+                ingest.files, Duration.ofSeconds(20), ingest.refusals,
+                new Console(new ConsoleSessions(), new EventHub(ingest.catalog.uploadsInFlight(), 4), new ConsoleAssets(),
+                        List::of, () -> Long.MAX_VALUE, 0));
         return new EmbeddedChannel(new HttpServerCodec(4096, 16384, 1 << 16), new HttpSession(api));
     }
 
