@@ -18,6 +18,18 @@ public final class ClientNames {
     private ClientNames() {
     }
 
+    /**
+     * A file a client writes by name that will be a dump, judged by the names kdump clients use
+     * ({@code vmcore}, {@code vmcore-incomplete}, {@code vmcore.flat}, {@code dump-incomplete},
+     * {@code dump.<stamp>}): the admission policy holds these; kernel logs ({@code *dmesg*}) and
+     * text files go through at once.
+     */
+    public static boolean mayBeDump(String name) {
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        return (n.startsWith("vmcore") || n.startsWith("dump")) && !n.contains("dmesg")
+                && !n.endsWith(".txt") && !n.endsWith(".log") && !n.endsWith(".status");
+    }
+
     /** A file whose name says the client will rename it once it is whole. */
     public static boolean awaitsRename(String name) {
         return name.endsWith(INCOMPLETE_SUFFIX);

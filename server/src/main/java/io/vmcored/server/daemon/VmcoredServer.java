@@ -204,6 +204,8 @@ public final class VmcoredServer implements AutoCloseable {
         Retention retention = new Retention(catalog, live);
         long every = config.retentionInterval.toMillis();
         group.scheduleAtFixedRate(() -> files.execute(retention::sweep), every, every, TimeUnit.MILLISECONDS);
+        // SSH clients held for a full-upload slot: let them through as slots free, keep them from idling out
+        group.scheduleAtFixedRate(() -> files.execute(dumps::tick), 1, 1, TimeUnit.SECONDS);
         LOG.info("vmcored started: spool {}, {} dumps in catalog, {} bytes free (minimum {}), disk reservations {}",
                 catalog.spool(), catalog.size(), disk.free(), disk.minFree(),
                 FileSpaceReserver.available() ? "on" : "off (JNA could not load)");

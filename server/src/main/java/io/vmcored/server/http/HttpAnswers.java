@@ -86,7 +86,7 @@ final class HttpAnswers {
     private static HttpResponseStatus statusOf(Refusal reason) {
         return switch (reason) {
             case UNAUTHORIZED -> HttpResponseStatus.UNAUTHORIZED;
-            case DISK_LOW -> HttpResponseStatus.INSUFFICIENT_STORAGE;
+            case DISK_LOW, KERNEL_LOG_ONLY -> HttpResponseStatus.INSUFFICIENT_STORAGE;
             case UNKNOWN_DUMP -> HttpResponseStatus.NOT_FOUND;
             case BAD_REQUEST, NOT_A_DUMP -> HttpResponseStatus.BAD_REQUEST;
             case BAD_OFFSET, BUSY, RESUME_MISMATCH -> HttpResponseStatus.CONFLICT;

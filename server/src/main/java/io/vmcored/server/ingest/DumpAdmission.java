@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,7 @@ public final class DumpAdmission {
     private final IngestMetrics metrics;
     private final FullDumpLedger ledger = new FullDumpLedger();
     private final FullUploadSlots slots = new FullUploadSlots(GRANT_LEASE);
+    private final WaitingUploads waiting = new WaitingUploads();
 
     public DumpAdmission(Supplier<ServerConfig> live, Admission admission, DiskGuard disk, DumpCatalog catalog,
                          AdmissionOverrides overrides, IngestMetrics metrics) {
@@ -76,14 +78,23 @@ public final class DumpAdmission {
         String key = record.map(DumpRecord::id).orElse(host + "/" + dumpId);
         AdmissionDecision d = decide(c, host, key, record, now);
         if (record.isPresent()) {
-            Map<String, String> kept = d.record(now.toString());
-            record.get().update(m -> m.admission = kept);
+            keep(record.get(), d, now);
         }
-        metrics.admission(d.kind().wire(), d.reason());
-        LOG.info("admission host={} id={} decision={} reason={}{}{}", host, record.map(DumpRecord::id).orElse("-"),
-                d.kind().wire(), d.reason(), d.signature() == null ? "" : " signature=" + d.signature(),
-                d.kind() == AdmissionDecision.Kind.WAIT ? " wait=" + d.waitFor().toSeconds() + "s" : "");
+        said(host, record.map(DumpRecord::id).orElse("-"), d, "");
         return d;
+    }
+
+    private static void keep(DumpRecord r, AdmissionDecision d, Instant now) throws IOException {
+        Map<String, String> kept = d.record(now.toString());
+        r.update(m -> m.admission = kept);
+    }
+
+    private void said(String host, String id, AdmissionDecision d, String more) {
+        metrics.admission(d.kind().wire(), d.reason());
+        LOG.info("admission host={} id={} decision={} reason={}{}{}{}", host, id,
+                d.kind().wire(), d.reason(), d.signature() == null ? "" : " signature=" + d.signature(),
+                d.kind() == AdmissionDecision.Kind.WAIT && d.waitFor().toSeconds() > 0
+                        ? " wait=" + d.waitFor().toSeconds() + "s" : "", more);
     }
 
     private AdmissionDecision decide(ServerConfig c, String host, String key, Optional<DumpRecord> record, Instant now)
@@ -101,31 +112,120 @@ public final class DumpAdmission {
         if (record.isPresent()) {
             signature = ClientKernelLog.crash(record.get()).map(PanicSummary::signature).orElse(null);
         }
-        boolean always = c.admissionAlwaysFullHosts.contains(host) || overrides.alwaysFull(host);
-        if (!always && signature != null && c.admissionFullPerSignature > 0) {
-            int allowed = c.admissionFullPerSignature + overrides.extraFull(signature);
-            if (ledger.count(signature, c.admissionWindow, now) >= allowed) {
-                return AdmissionDecision.dmesg("signature_quota", signature);
-            }
+        boolean always = alwaysFull(c, host);
+        Optional<AdmissionDecision> no = kernelLogOnly(c, host, signature, always, now);
+        if (no.isPresent()) {
+            return no.get();
         }
-        if (c.admissionForecast) {
-            long estimate = forecast(host);
-            if (estimate > 0 && disk.free() - estimate < disk.minFree()) {
-                return AdmissionDecision.dmesg("disk_forecast", signature);
-            }
-        }
-        if (!slots.tryGrant(key, c.admissionMaxConcurrentFull)) {
+        // distro SSH clients waiting for a slot are first in line
+        if (!slots.holds(key) && waiting.size() > 0 || !slots.tryGrant(key, c.admissionMaxConcurrentFull)) {
             return AdmissionDecision.waitFor("concurrency", signature, c.admissionWait);
         }
         if (signature != null) {
             ledger.add(signature, now);
         }
-        String reason = always ? "host_override" : signature == null ? "no_signature" : "within_quota";
+        String reason = grantReason(always, signature);
         if (steer.containsKey("level")) {
             return AdmissionDecision.reduced("host_dumps", signature, Integer.parseInt(steer.get("level")),
                     steer.getOrDefault("compress", ""));
         }
         return AdmissionDecision.full(reason, signature);
+    }
+
+    private boolean alwaysFull(ServerConfig c, String host) {
+        return c.admissionAlwaysFullHosts.contains(host) || overrides.alwaysFull(host);
+    }
+
+    private static String grantReason(boolean always, String signature) {
+        return always ? "host_override" : signature == null ? "no_signature" : "within_quota";
+    }
+
+    /** The crash's quota of full dumps is used, or the dump would take the spool below its watermark. */
+    private Optional<AdmissionDecision> kernelLogOnly(ServerConfig c, String host, String signature, boolean always,
+                                                      Instant now) {
+        if (!always && signature != null && c.admissionFullPerSignature > 0) {
+            int allowed = c.admissionFullPerSignature + overrides.extraFull(signature);
+            if (ledger.count(signature, c.admissionWindow, now) >= allowed) {
+                return Optional.of(AdmissionDecision.dmesg("signature_quota", signature));
+            }
+        }
+        if (c.admissionForecast) {
+            long estimate = forecast(host);
+            if (estimate > 0 && disk.free() - estimate < disk.minFree()) {
+                return Optional.of(AdmissionDecision.dmesg("disk_forecast", signature));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A dump file a distro SSH client starts writing by name ({@code vmcore-incomplete}): such a
+     * client cannot be steered, so it is held by flow control until a full-upload slot is free
+     * (the returned future completes then), or refused when the policy keeps only the kernel log
+     * of this crash (the future fails with {@link RefusedException}; the kernel log it sent
+     * first is the record). {@code keepAlive} runs about every second while it waits.
+     */
+    public CompletableFuture<Void> admitNamed(DumpRecord record, String file, Runnable keepAlive) throws IOException {
+        Optional<AdmissionDecision> before = granted(record);
+        if (before.isPresent() && before.get().sendsDump()) {
+            slots.tryGrant(record.id(), 0);
+            return CompletableFuture.completedFuture(null);
+        }
+        String signature = ClientKernelLog.crash(record).map(PanicSummary::signature).orElse(null);
+        WaitingUploads.Waiter w = new WaitingUploads.Waiter(record, file, signature, Instant.now(),
+                new CompletableFuture<>(), keepAlive);
+        waiting.add(w);
+        tick();
+        if (!w.turn().isDone()) {
+            AdmissionDecision d = AdmissionDecision.waitFor("concurrency", signature, Duration.ZERO);
+            keep(record, d, Instant.now());
+            said(record.host(), record.id(), d, " file=" + file + " (held until a full upload ends)");
+        }
+        return w.turn();
+    }
+
+    /**
+     * Lets the waiting SSH clients through while slots are free, in their order; runs every
+     * second and whenever a full upload ends. A client whose crash reached its quota meanwhile
+     * is refused then.
+     */
+    public synchronized void tick() {
+        ServerConfig c = live.get();
+        WaitingUploads.Waiter w;
+        while ((w = waiting.first()) != null) {
+            DumpRecord r = w.record();
+            Instant now = Instant.now();
+            boolean always = alwaysFull(c, r.host());
+            Optional<AdmissionDecision> no = kernelLogOnly(c, r.host(), w.signature(), always, now);
+            if (no.isEmpty() && !slots.tryGrant(r.id(), c.admissionMaxConcurrentFull)) {
+                break;
+            }
+            waiting.remove(w);
+            AdmissionDecision d = no.isPresent() ? no.get()
+                    : AdmissionDecision.full(grantReason(always, w.signature()), w.signature());
+            if (d.sendsDump() && w.signature() != null) {
+                ledger.add(w.signature(), now);
+            }
+            try {
+                keep(r, d, now);
+            } catch (IOException e) {
+                LOG.warn("dump host={} id={}: the admission could not be recorded: {}", r.host(), r.id(), e.getMessage());
+            }
+            long waited = Duration.between(w.since(), now).toSeconds();
+            said(r.host(), r.id(), d, " file=" + w.file() + (waited > 0 ? " waited=" + waited + "s" : ""));
+            if (d.sendsDump()) {
+                w.turn().complete(null);
+            } else {
+                w.turn().completeExceptionally(new RefusedException(Refusal.KERNEL_LOG_ONLY, d.reason().equals("disk_forecast")
+                        ? "the dump would take the spool below its free-space watermark; the kernel log sent before is kept"
+                        : "this crash (signature " + d.signature() + ") already has its full dumps on the collector;"
+                                + " the kernel log sent before is kept", null));
+                metrics.refused(Refusal.KERNEL_LOG_ONLY.metric());
+            }
+        }
+        for (WaitingUploads.Waiter still : waiting.all()) {
+            still.keepAlive().run();
+        }
     }
 
     /** A grant of the dump file already made (and the file begun or not): the same answer again. */
@@ -172,6 +272,9 @@ public final class DumpAdmission {
 
     void ended(DumpRecord r) {
         slots.release(r.id());
+        if (waiting.size() > 0) {
+            tick();
+        }
     }
 
     /** The policy as running, its exceptions and its counts, for the operator API. */
@@ -182,6 +285,7 @@ public final class DumpAdmission {
         v.put("window", c.admissionWindow.toString());
         v.put("maxConcurrentFull", c.admissionMaxConcurrentFull);
         v.put("fullNow", slots.held());
+        v.put("sshWaiting", waiting.size());
         v.put("wait", c.admissionWait.toSeconds());
         v.put("forecast", c.admissionForecast);
         v.put("alwaysFullHosts", c.admissionAlwaysFullHosts);

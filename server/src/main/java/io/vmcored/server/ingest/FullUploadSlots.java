@@ -34,6 +34,11 @@ final class FullUploadSlots {
         return true;
     }
 
+    synchronized boolean holds(String dump) {
+        expire();
+        return slots.containsKey(dump);
+    }
+
     /** The dump's upload started: its slot is held until {@link #release}, granted or not (a resume). */
     synchronized void started(String dump) {
         slots.put(dump, ACTIVE);

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.vmcored.protocol.flat.FlattenedFormatException;
 import io.vmcored.protocol.rearrange.ContentKind;
 import io.vmcored.protocol.rearrange.StreamReceiver.Outcome;
+import io.vmcored.server.catalog.ClientNames;
 import io.vmcored.server.catalog.DumpCatalog;
 import io.vmcored.server.catalog.DumpDeletedException;
 import io.vmcored.server.catalog.DumpRecord;
@@ -182,7 +183,33 @@ public final class IngestService {
      */
     public FileUpload openNamed(String host, String dir, String file) throws IOException {
         checkDisk();
-        return catalog.register(host, dir, Transport.SSH).upload(file, Transport.SSH);
+        DumpRecord r = catalog.register(host, dir, Transport.SSH);
+        FileUpload up = r.upload(file, Transport.SSH);
+        if (ClientNames.mayBeDump(file)) {
+            dumps.started(r); // a full upload running: it counts against the cap until it ends
+        }
+        return up;
+    }
+
+    /**
+     * Before a file written by name is opened: completes when it may start, at once for a file
+     * that is no dump (a kernel log, a status file), else when the admission policy lets the
+     * dump through ({@link DumpAdmission#admitNamed}). Blocking (reads the kernel log sent before).
+     */
+    public CompletableFuture<Void> admitNamed(String host, String dir, String file, Runnable keepAlive)
+            throws IOException {
+        if (!ClientNames.mayBeDump(file)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        checkDisk();
+        return dumps.admitNamed(catalog.register(host, dir, Transport.SSH), file, keepAlive);
+    }
+
+    /** A file written by name ended, whole or not: a dump's full-upload slot is free again. */
+    public void namedEnded(FileUpload up) {
+        if (ClientNames.mayBeDump(up.name())) {
+            dumps.ended(up.record());
+        }
     }
 
     /** The sender sent every file it will send (END): the dump's final state. */

@@ -20,6 +20,8 @@ public enum Refusal {
     BUSY("busy", "busy"),
     /** A resumed stream whose overlap does not match what was committed. */
     RESUME_MISMATCH("resume_mismatch", "resume_mismatch"),
+    /** The admission policy keeps only the kernel log of this dump (a client that cannot be steered). */
+    KERNEL_LOG_ONLY("kernel_log_only", "kernel_log_only"),
     /** A bare stream whose first bytes are no dump (an HTTP request, a TLS handshake, noise). */
     NOT_A_DUMP("not_a_dump", "not_a_dump");
 

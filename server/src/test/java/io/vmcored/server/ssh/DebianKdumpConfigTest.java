@@ -52,7 +52,7 @@ class DebianKdumpConfigTest {
     static void start() throws Exception {
         base = Files.createDirectories(tmp.resolve("crash"));
         server = new SshTestServer(tmp, new SshOptions(PASSWORD, List.of(base.toString()), SshOptions.DEFAULT_CIPHERS,
-                SshOptions.DEFAULT_SETTLE));
+                SshOptions.DEFAULT_SETTLE), c -> c.admissionFullPerSignature = 0); // one crash, sent in every format
     }
 
     @AfterAll

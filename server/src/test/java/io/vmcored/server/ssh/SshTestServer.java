@@ -46,7 +46,15 @@ final class SshTestServer implements AutoCloseable {
     private final ExecutorService files = Executors.newFixedThreadPool(4);
     private SshReceiver receiver;
 
+    private final ServerConfig config = new ServerConfig();
+
     SshTestServer(Path dir, SshOptions options) throws IOException {
+        this(dir, options, c -> { });
+    }
+
+    /** With settings of its own ({@code admission.*}); {@code config.idleTimeout} is the SSH idle timeout. */
+    SshTestServer(Path dir, SshOptions options, java.util.function.Consumer<ServerConfig> tune) throws IOException {
+        tune.accept(config);
         this.spool = dir.resolve("spool");
         this.state = dir.resolve("state");
         Files.createDirectories(spool);
@@ -55,7 +63,6 @@ final class SshTestServer implements AutoCloseable {
     }
 
     void start(SshOptions options) throws IOException {
-        ServerConfig config = new ServerConfig();
         config.minFreeBytes = 0;
         metrics = new IngestMetrics(registry, () -> 0);
         Admission admission = new Admission(() -> config, new DiskGuard(spool, 0), catalog);
@@ -63,8 +70,10 @@ final class SshTestServer implements AutoCloseable {
         IngestService ingest = new IngestService(catalog, admission, new DumpAdmission(() -> config, admission, disk,
                 catalog, AdmissionOverrides.open(null), metrics), metrics, files,
                 new IngestBudget(1 << 20, 8 << 20, 64 << 20), new RefusalLog(metrics));
+        group.scheduleAtFixedRate(() -> files.execute(ingest.dumpAdmission()::tick), 1, 1, TimeUnit.SECONDS);
         SshSpool sshSpool = new SshSpool(ingest, catalog, new ClientPaths(options.basePaths()));
-        receiver = new SshReceiver(group, files, state, sshSpool, options, "127.0.0.1", 0, new RefusalLog(metrics));
+        receiver = new SshReceiver(group, files, state, sshSpool, options, "127.0.0.1", 0, config.idleTimeout,
+                new RefusalLog(metrics));
         receiver.start();
     }
 

@@ -28,7 +28,8 @@ final class Builtins {
 
     ExecContext context(ServerSession session, OutputStream out, OutputStream err) {
         SshIdentity id = SshIdentity.of(session);
-        return new ExecContext(id, spool.area(id.host()), keys, out, err);
+        // a client held for its turn sends nothing: the idle timeout must not end it
+        return new ExecContext(id, spool.area(id.host()), keys, out, err, session::resetIdleTimeout);
     }
 
     StepResult start(SimpleCommand c, ExecContext ctx) {

@@ -15,13 +15,17 @@ final class ExecContext {
     final AuthorizedKeyStore keys;
     final OutputStream out;
     final OutputStream err;
+    /** Tells the session it is not idle (a command waiting for its turn). */
+    final Runnable keepAlive;
 
-    ExecContext(SshIdentity identity, HostArea area, AuthorizedKeyStore keys, OutputStream out, OutputStream err) {
+    ExecContext(SshIdentity identity, HostArea area, AuthorizedKeyStore keys, OutputStream out, OutputStream err,
+                Runnable keepAlive) {
         this.identity = identity;
         this.area = area;
         this.keys = keys;
         this.out = out;
         this.err = err;
+        this.keepAlive = keepAlive;
     }
 
     void print(String text) throws IOException {

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.sshd.server.Environment;
@@ -150,6 +151,9 @@ final class ExecSession implements Command, ChannelSessionAware, ChannelDataRece
             }
             if (r.input() != null) {
                 input = r.input();
+                if (!takesInput()) {
+                    return; // held: stdin stays queued until its turn (held())
+                }
                 drainPending();
                 if (finished || input != r.input()) {
                     return; // a queued chunk already finished this command and the chain moved on
@@ -164,12 +168,49 @@ final class ExecSession implements Command, ChannelSessionAware, ChannelDataRece
         finish(lastStatus);
     }
 
+    /** Whether the current command takes stdin now; if not, resumes the session once it does. */
+    private boolean takesInput() {
+        CompletableFuture<Void> ready = input.ready();
+        if (ready == null || ready.isDone()) {
+            return true;
+        }
+        InputConsumer held = input;
+        ready.whenComplete((v, e) -> worker.execute(guarded(() -> released(held))));
+        return false;
+    }
+
+    /** Its turn came (or the wait failed, which the command's next call reports): what was queued goes in. */
+    private void released(InputConsumer held) {
+        if (finished || input != held) {
+            return;
+        }
+        try {
+            held.resumed();
+        } catch (IOException e) {
+            input = null;
+            held.abort(e.getMessage());
+            ctx.error(commands.get(next - 1).name(), String.valueOf(e.getMessage()));
+            lastStatus = 1;
+            finish(1);
+            return;
+        }
+        drainPending();
+        if (eofSeen && input == held) {
+            onEof();
+        }
+    }
+
+    private boolean held() {
+        CompletableFuture<Void> ready = input.ready();
+        return ready != null && !ready.isDone();
+    }
+
     private void onData(byte[] chunk) {
         if (finished) {
             release(chunk.length);
             return;
         }
-        if (input == null) {
+        if (input == null || held()) {
             pending.add(chunk); // arrives before the command that reads it: hold, window stays closed
             return;
         }
@@ -207,7 +248,7 @@ final class ExecSession implements Command, ChannelSessionAware, ChannelDataRece
             return;
         }
         eofSeen = true;
-        if (input == null) {
+        if (input == null || held()) {
             return;
         }
         InputConsumer done = input;

@@ -2,6 +2,7 @@ package io.vmcored.server.ssh.exec;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A command that reads the channel's stdin (dd, cat, scp, ssh-copy-id). Called on the session's
@@ -15,6 +16,18 @@ interface InputConsumer {
     /** A status >= 0 once the command finished without waiting for EOF (scp -f); -1 while running. */
     default int doneStatus() {
         return -1;
+    }
+
+    /**
+     * Done (or null) when the command takes stdin now; otherwise stdin stays unread, the SSH
+     * window closed and the client waiting, until it completes (the admission's turn).
+     */
+    default CompletableFuture<Void> ready() {
+        return null;
+    }
+
+    /** {@link #ready()} completed: called before any queued input is delivered. */
+    default void resumed() throws IOException {
     }
 
     /** The client closed stdin: finish and return the exit status. */

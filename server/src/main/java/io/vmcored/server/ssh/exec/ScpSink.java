@@ -1,10 +1,14 @@
 package io.vmcored.server.ssh.exec;
 
+import io.vmcored.server.ingest.RefusedException;
 import io.vmcored.server.ssh.fs.SpoolPath;
 import io.vmcored.server.ssh.fs.Upload;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Receiving side of the legacy scp protocol ({@code scp -t}):
@@ -30,6 +34,10 @@ final class ScpSink implements InputConsumer {
     private Upload upload;
     private long remaining;
     private int status;
+    /** A file header waiting for its admission, and that file. */
+    private CompletableFuture<Void> turn;
+    private SpoolPath waitingFile;
+    private long waitingSize;
 
     ScpSink(SpoolPath target, boolean intoDirectory, ExecContext ctx) {
         this.target = target;
@@ -107,8 +115,34 @@ final class ScpSink implements InputConsumer {
             return;
         }
         SpoolPath file;
+        CompletableFuture<Void> t;
         try {
             file = intoDirectory ? target.child(parts[2]) : target;
+            t = ctx.area.admit(file, ctx.keepAlive);
+        } catch (IOException | IllegalArgumentException e) {
+            fail(e.getMessage());
+            return;
+        }
+        if (!t.isDone()) {
+            // held for its turn: the client sends no data before our acknowledgement
+            turn = t;
+            waitingFile = file;
+            waitingSize = size;
+            return;
+        }
+        start(file, size, t);
+    }
+
+    /** The file's turn came (or was refused): create it and acknowledge its header. */
+    private void start(SpoolPath file, long size, CompletableFuture<Void> t) throws IOException {
+        try {
+            t.join();
+        } catch (CompletionException | CancellationException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            fail(cause instanceof RefusedException r ? ctx.area.refused(file, r).getMessage() : String.valueOf(cause.getMessage()));
+            return;
+        }
+        try {
             upload = ctx.area.create(file);
         } catch (IOException | IllegalArgumentException e) {
             fail(e.getMessage());
@@ -117,6 +151,20 @@ final class ScpSink implements InputConsumer {
         remaining = size;
         state = size == 0 ? State.END_BYTE : State.DATA;
         ack();
+    }
+
+    @Override
+    public CompletableFuture<Void> ready() {
+        return turn;
+    }
+
+    @Override
+    public void resumed() throws IOException {
+        if (turn != null) {
+            CompletableFuture<Void> t = turn;
+            turn = null;
+            start(waitingFile, waitingSize, t);
+        }
     }
 
     private void endOfFile() throws IOException {
@@ -144,6 +192,9 @@ final class ScpSink implements InputConsumer {
 
     @Override
     public void abort(String why) {
+        if (turn != null) {
+            turn.cancel(false); // gone while waiting: out of the line
+        }
         if (upload != null) {
             upload.abort(why);
             upload = null;

@@ -1,11 +1,16 @@
 package io.vmcored.server.ssh.exec;
 
 import io.vmcored.server.ssh.exec.Builtins.UsageException;
+import io.vmcored.server.ingest.RefusedException;
+import io.vmcored.server.ssh.fs.SpoolPath;
 import io.vmcored.server.ssh.fs.Upload;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The commands that store stdin into a file: {@code dd [bs=N] of=FILE}, {@code cat > FILE} and
@@ -38,14 +43,14 @@ final class UploadCommands {
         if (of == null) {
             throw new UsageException("of=FILE is required (vmcored stores stdin, it never writes to stdout)");
         }
-        return StepResult.reading(new Receiving("dd", ctx.area.create(ctx.area.map(of)), ctx, false));
+        return StepResult.reading(Receiving.start("dd", ctx.area.map(of), ctx, false));
     }
 
     static StepResult cat(SimpleCommand c, ExecContext ctx) throws IOException, UsageException {
         if (!c.args().isEmpty() || c.redirect() == null || c.append()) {
             throw new UsageException("only 'cat > FILE' is supported");
         }
-        return StepResult.reading(new Receiving("cat", ctx.area.create(ctx.area.map(c.redirect())), ctx, false));
+        return StepResult.reading(Receiving.start("cat", ctx.area.map(c.redirect()), ctx, false));
     }
 
     static StepResult makedumpfile(List<String> args, ExecContext ctx) throws IOException, UsageException {
@@ -53,31 +58,68 @@ final class UploadCommands {
         if (!args.contains("-R") || ops.size() != 1) {
             throw new UsageException("only 'makedumpfile -R FILE' is supported");
         }
-        return StepResult.reading(new Receiving("makedumpfile", ctx.area.create(ctx.area.map(ops.get(0))), ctx, true));
+        return StepResult.reading(Receiving.start("makedumpfile", ctx.area.map(ops.get(0)), ctx, true));
     }
 
-    /** Feeds stdin into one upload. */
+    /**
+     * Feeds stdin into one upload. A dump file waits for its admission first ({@link
+     * HostArea#admit}): the file is opened only when its turn comes, and a client that goes
+     * away while waiting leaves the line.
+     */
     private static final class Receiving implements InputConsumer {
         private final String command;
-        private final Upload upload;
+        private final SpoolPath path;
         private final ExecContext ctx;
         private final boolean makedumpfileMessages;
+        private final CompletableFuture<Void> turn;
+        private Upload upload;
 
-        Receiving(String command, Upload upload, ExecContext ctx, boolean makedumpfileMessages) {
+        private Receiving(String command, SpoolPath path, ExecContext ctx, boolean makedumpfileMessages,
+                          CompletableFuture<Void> turn) {
             this.command = command;
-            this.upload = upload;
+            this.path = path;
             this.ctx = ctx;
             this.makedumpfileMessages = makedumpfileMessages;
+            this.turn = turn;
+        }
+
+        static Receiving start(String command, SpoolPath path, ExecContext ctx, boolean makedumpfileMessages)
+                throws IOException {
+            Receiving r = new Receiving(command, path, ctx, makedumpfileMessages, ctx.area.admit(path, ctx.keepAlive));
+            if (r.turn.isDone()) {
+                r.open(); // refused at once: the command fails before reading a byte
+            }
+            return r;
+        }
+
+        @Override
+        public CompletableFuture<Void> ready() {
+            return turn;
+        }
+
+        /** Its turn came: the file is created now, or the refusal is the command's error. */
+        private Upload open() throws IOException {
+            if (upload == null) {
+                try {
+                    turn.join();
+                } catch (CompletionException | CancellationException e) {
+                    Throwable cause = e.getCause() == null ? e : e.getCause();
+                    throw cause instanceof RefusedException refused ? ctx.area.refused(path, refused)
+                            : new IOException(path.clientPath() + ": " + cause.getMessage(), cause);
+                }
+                upload = ctx.area.create(path);
+            }
+            return upload;
         }
 
         @Override
         public void data(ByteBuffer chunk) throws IOException {
-            upload.feed(chunk);
+            open().feed(chunk);
         }
 
         @Override
         public int eof() throws IOException {
-            String problem = upload.finish();
+            String problem = open().finish();
             if (problem != null) {
                 ctx.error(command, upload.path().clientPath() + ": " + problem + "; stored, marked incomplete");
                 if (makedumpfileMessages) {
@@ -93,7 +135,11 @@ final class UploadCommands {
 
         @Override
         public void abort(String why) {
-            upload.abort(why);
+            if (upload != null) {
+                upload.abort(why);
+            } else {
+                turn.cancel(false); // gone while waiting: out of the line
+            }
         }
     }
 }

@@ -4,6 +4,8 @@ import io.vmcored.server.storage.PrivateFiles;
 import io.vmcored.protocol.rearrange.ContentKind;
 import io.vmcored.server.catalog.ClientNames;
 import io.vmcored.server.catalog.DumpRecord;
+import io.vmcored.server.catalog.FileUpload;
+import io.vmcored.server.ingest.IngestService;
 import io.vmcored.server.catalog.Transport;
 import io.vmcored.server.ingest.RefusedException;
 import java.io.IOException;
@@ -18,6 +20,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -176,9 +179,34 @@ public final class HostArea {
         try {
             return new Upload(this, p, spool.ingest().openNamed(host, p.dir(), p.file()));
         } catch (RefusedException e) {
-            LOG.warn("host={} file={} outcome=refused reason={}", host, p.clientPath(), e.getMessage());
-            throw new IOException(p.clientPath() + ": upload refused: " + e.getMessage());
+            throw refused(p, e);
         }
+    }
+
+    /**
+     * Completes when a file may be created at {@code p}: at once unless it is a dump, which
+     * waits for the admission policy ({@link IngestService#admitNamed}); fails with the policy's
+     * refusal. Blocking for a moment (reads the kernel log the client sent before).
+     */
+    public CompletableFuture<Void> admit(SpoolPath p, Runnable keepAlive) throws IOException {
+        if (!p.isFile()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        try {
+            return spool.ingest().admitNamed(host, p.dir(), p.file(), keepAlive);
+        } catch (RefusedException e) {
+            throw refused(p, e);
+        }
+    }
+
+    /** The file the client was told it may not write: its words, and one log line. */
+    public IOException refused(SpoolPath p, RefusedException e) {
+        LOG.warn("host={} file={} outcome=refused reason={}", host, p.clientPath(), e.getMessage());
+        return new IOException(p.clientPath() + ": upload refused: " + e.getMessage());
+    }
+
+    void ended(FileUpload upload) {
+        spool.ingest().namedEnded(upload);
     }
 
     /** Writes a small text file at once (echo ... > FILE). */

@@ -49,8 +49,13 @@ public final class Upload {
     /** EOF from the client. Returns null on success, else the problem (the stored file is then marked incomplete). */
     public String finish() throws IOException {
         ended = true;
-        Outcome outcome = problem == null ? upload.finish() : upload.abort(problem);
-        record.namedFileEnded(upload.name(), outcome, true);
+        Outcome outcome;
+        try {
+            outcome = problem == null ? upload.finish() : upload.abort(problem);
+            record.namedFileEnded(upload.name(), outcome, true);
+        } finally {
+            area.ended(upload);
+        }
         return outcome.complete() ? null : outcome.problem() == null ? "stream ended before its end marker" : outcome.problem();
     }
 
@@ -66,6 +71,8 @@ public final class Upload {
         } catch (IOException | RuntimeException e) {
             LOG.warn("host={} dump={} file={} outcome=incomplete problem=\"{}\" (recording failed: {})",
                     area.host(), record.id(), path.file(), why, e.getMessage());
+        } finally {
+            area.ended(upload);
         }
     }
 

@@ -4,7 +4,9 @@ import io.vmcored.server.ssh.auth.SshIdentity;
 import io.vmcored.server.ssh.fs.HostArea;
 import io.vmcored.server.ssh.fs.SpoolPath;
 import io.vmcored.server.ssh.fs.SshSpool;
+import io.vmcored.server.ingest.RefusedException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.CopyOption;
@@ -18,6 +20,8 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.security.Principal;
 import java.util.Collection;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.apache.sshd.server.session.ServerSession;
 import org.apache.sshd.sftp.server.FileHandle;
 import org.apache.sshd.sftp.server.Handle;
@@ -86,7 +90,9 @@ public final class SpoolSftpAccessor implements SftpFileSystemAccessor {
             throw new AccessDeniedException(file.toString(), null, "vmcored stores new files only (no append, no read-write)");
         }
         HostArea area = area(subsystem);
-        return new UploadChannel(area.create(spoolPath(area, file)));
+        SpoolPath target = spoolPath(area, file);
+        awaitTurn(area, target, subsystem.getServerSession());
+        return new UploadChannel(area.create(target));
     }
 
     @Override
@@ -139,6 +145,24 @@ public final class SpoolSftpAccessor implements SftpFileSystemAccessor {
     public void setFilePermissions(SftpSubsystemProxy subsystem, Path path, Set<PosixFilePermission> perms,
                                    LinkOption... options) {
         // lftp's chmod 700: the spool's permissions apply
+    }
+
+    /**
+     * A dump file waits here for its admission: the SFTP subsystem has a thread of its own per
+     * session, and the client waits for the answer to its OPEN before it writes.
+     */
+    private static void awaitTurn(HostArea area, SpoolPath target, ServerSession session) throws IOException {
+        CompletableFuture<Void> turn = area.admit(target, session::resetIdleTimeout);
+        try {
+            turn.get();
+        } catch (InterruptedException e) {
+            turn.cancel(false);
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException(target.clientPath() + ": interrupted while waiting for its turn");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RefusedException refused ? area.refused(target, refused)
+                    : new IOException(target.clientPath() + ": " + e.getCause().getMessage(), e.getCause());
+        }
     }
 
     private HostArea area(SftpSubsystemProxy subsystem) {
