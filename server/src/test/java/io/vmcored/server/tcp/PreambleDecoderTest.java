@@ -14,6 +14,7 @@ import io.vmcored.server.catalog.DumpRecord;
 import io.vmcored.server.catalog.DumpState;
 import io.vmcored.server.ingest.TestIngest;
 import java.nio.ByteBuffer;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,19 +51,22 @@ class PreambleDecoderTest {
     }
 
     @Test
-    void aGzipStreamIsStoredAsSentAtEveryChunkSize() throws Exception {
-        byte[] body = new byte[40];
-        body[0] = 0x1f;
-        body[1] = (byte) 0x8b;
-        for (int i = 2; i < body.length; i++) {
-            body[i] = (byte) (i * 7);
+    void aGzipStreamIsTakenAndStoredUnwrappedAtEveryChunkSize() throws Exception {
+        byte[] content = new byte[300];
+        for (int i = 0; i < content.length; i++) {
+            content[i] = (byte) (i * 7);
         }
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+            out.write(content);
+        }
+        byte[] body = gz.toByteArray();
         Set<String> seen = new HashSet<>();
         for (int chunk = 1; chunk <= body.length; chunk++) {
             EmbeddedChannel ch = feed(body, chunk);
             assertTrue(ch.isOpen(), "a dump's head is taken, chunk " + chunk);
             DumpRecord r = newDump(ch, seen);
-            assertArrayEquals(body, Files.readAllBytes(r.fileFor("vmcore")), "stored as sent, chunk " + chunk);
+            assertArrayEquals(content, Files.readAllBytes(r.fileFor("vmcore")), "stored unwrapped, chunk " + chunk);
         }
         assertEquals(0.0, ingest.refused("not_a_dump"), "nothing refused");
     }

@@ -1,6 +1,8 @@
 package io.vmcored.server.http.console;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.netty.channel.Channel;
 import io.vmcored.server.catalog.DumpRecord;
 import io.vmcored.server.catalog.FileUpload;
@@ -27,6 +29,8 @@ public final class EventHub implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventHub.class);
     static final int PING_TICKS = 15;
+    /** One frame, one {@code data:} line: JSON without the manifest's indentation. */
+    private static final ObjectWriter COMPACT = ManifestIo.json().writer().without(SerializationFeature.INDENT_OUTPUT);
 
     private final UploadWatch uploads;
     private final int maxClients;
@@ -124,7 +128,7 @@ public final class EventHub implements AutoCloseable {
 
     private static String frame(String event, Object data) {
         try {
-            return "event: " + event + "\ndata: " + ManifestIo.json().writeValueAsString(data).replace("\n", "") + "\n\n";
+            return "event: " + event + "\ndata: " + COMPACT.writeValueAsString(data) + "\n\n";
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("event " + event + " cannot be written as JSON", e);
         }
