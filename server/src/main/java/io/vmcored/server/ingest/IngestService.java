@@ -102,17 +102,46 @@ public final class IngestService {
             }
             checkDisk();
             Map<String, String> steer = admission.steer(req.host());
+            DumpRecord r = rec.orElse(null);
             try {
-                return start(transport, req, rec.isPresent() ? rec.get() : newDump(transport, req), steer);
-            } catch (DumpDeletedException e) {
-                if (req.offset() > 0) {
-                    throw refuse(Refusal.BAD_OFFSET, "cannot resume at " + req.offset() + ": " + e.getMessage(), 0L);
+                try {
+                    r = r != null ? r : newDump(transport, req);
+                    return start(transport, req, r, steer);
+                } catch (DumpDeletedException e) {
+                    if (req.offset() > 0) {
+                        throw refuse(Refusal.BAD_OFFSET, "cannot resume at " + req.offset() + ": " + e.getMessage(), 0L);
+                    }
+                    // retention removed the old dump of this id just now: the upload starts a new one
+                    r = newDump(transport, req);
+                    return start(transport, req, r, steer);
                 }
-                // retention removed the old dump of this id just now: the upload starts a new one
-                return start(transport, req, newDump(transport, req), steer);
+            } catch (RefusedException | UploadBusyException e) {
+                throw e;
+            } catch (IOException e) {
+                throw notStarted(r, req.file(), e);
             }
         });
         return pump;
+    }
+
+    /**
+     * The upload failed before its first byte (the disk filled up between the watermark check and
+     * the dump's manifest or file): the dump it created or reopened does not stay receiving, and a
+     * full disk is answered as one (disk_low: the sender's cue to go to its fallback), not as a
+     * server error.
+     */
+    private IOException notStarted(DumpRecord r, String file, IOException e) {
+        boolean full = DiskLowException.isDiskFull(e);
+        String why = (full ? "spool full: " : "") + "the upload of " + file + " could not start: " + UploadPump.message(e);
+        if (r != null) {
+            try {
+                r.notStarted(file, why);
+            } catch (IOException again) {
+                LOG.warn("dump host={} id={}: its end could not be recorded on disk: {}", r.host(), r.id(),
+                        UploadPump.message(again));
+            }
+        }
+        return full ? refuse(Refusal.DISK_LOW, why, null) : e;
     }
 
     private DumpRecord newDump(Transport transport, UploadRequest req) throws IOException {
@@ -162,9 +191,16 @@ public final class IngestService {
             // a bare stream carries no token: once tokens are configured only the handshake uploads
             authorize(Transport.TCP, peer, null, peer);
             checkDisk();
-            DumpRecord r = catalog.create(peer, Transport.TCP, null);
-            r.setDumpFile(MAIN_FILE);
-            return r.upload(MAIN_FILE, Transport.TCP);
+            DumpRecord r = null;
+            try {
+                r = catalog.create(peer, Transport.TCP, null);
+                r.setDumpFile(MAIN_FILE);
+                return r.upload(MAIN_FILE, Transport.TCP);
+            } catch (UploadBusyException e) {
+                throw e;
+            } catch (IOException e) {
+                throw notStarted(r, MAIN_FILE, e);
+            }
         });
         return pump;
     }

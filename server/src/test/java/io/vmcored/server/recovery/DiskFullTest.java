@@ -98,6 +98,32 @@ class DiskFullTest {
         }
     }
 
+    /**
+     * The disk fills up between the watermark check and the upload's first write (many uploads
+     * starting at once): the dump's first manifest takes the spool's last page, its next write
+     * fails. The sender is told disk_low (HTTP 507: go to the fallback), and the dump does not stay
+     * "receiving" for ever (no upload would ever end it; DELETE and retention would skip it).
+     */
+    @Test
+    void anUploadTheFullDiskStopsBeforeItsFirstByteIsRefusedAndItsDumpEnds() throws Exception {
+        try (ServerProcess s = start(false)) {
+            int port = s.port("http");
+            // every page of the tmpfs but one taken
+            Client.Result fill = Client.sh("avail=$(df --output=avail -B1 " + spool + " | tail -n 1) && head -c $((avail - 4096)) "
+                    + "/dev/zero > " + spool + "/filler; df --output=avail -B1 " + spool + " | tail -n 1", Duration.ofSeconds(60));
+            assertEquals("4096", fill.out().strip(), "free bytes left on the spool: " + fill);
+            Senders.HttpAnswer a = Senders.httpPut(port, "f4", "nostart", 0, Fixtures.stream(CrashRecoveryTest.NAME));
+            String story = "HTTP answer: " + a + "\n" + s.logAbout("f4");
+            assertEquals(507, a.code(), "a full disk is answered as one, not as a server error: " + story);
+            assertEquals("disk_low", a.json().path("error").asText(), story);
+            Client.Result list = Client.sh("curl -sS 'http://127.0.0.1:" + port + "/api/v1/dumps?host=f4'", Duration.ofSeconds(30));
+            JsonNode items = Spool.json(list.out()).path("items");
+            assertEquals(1, items.size(), "the dump the upload created: " + list + "\n" + story);
+            assertEquals("incomplete", items.get(0).path("state").asText(), "not left receiving: " + items + "\n" + story);
+            assertNotNull(Spool.text(items.get(0), "problem"), "it says why: " + items);
+        }
+    }
+
     private ServerProcess start(boolean ssh) throws Exception {
         return ServerProcess.start(tmp, ssh, "spool.min-free=1");
     }
