@@ -3,13 +3,14 @@
 # (small streams, few rounds, a 2,000-dump catalog), which still checks every stored dump
 # byte for byte and fails on any mismatch. Figures printed here are not measurements (the
 # suite runs on a busy machine); the full runs are the scripts without SHORT.
-# Usage: bench/smoke.sh [NAME...]   (default: all; NAME = catalog, rearrange, tcp, ssh, dmesg, analysis)
+# Usage: bench/smoke.sh [NAME...]   (default: all; NAME = catalog, rearrange, tcp, ssh, dmesg, analysis, mass-crash)
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
-names=${*:-"rearrange dmesg tcp ssh analysis catalog"}
+names=${*:-"rearrange dmesg tcp ssh analysis catalog mass-crash"}
 failed=""
 for n in $names; do
     script=$here/bench/$n-bench.sh
+    [ -x "$script" ] || script=$here/bench/$n.sh
     [ -x "$script" ] || { echo "bench smoke: no script $script" >&2; failed="$failed $n"; continue; }
     start=$(date +%s)
     log=$(mktemp)

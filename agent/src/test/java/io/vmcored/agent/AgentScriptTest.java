@@ -149,6 +149,82 @@ class AgentScriptTest {
         }
     }
 
+    /**
+     * The second crash with the same signature, past the policy's one full dump: the server
+     * reads the kernel log the agent sent first and asks for nothing more; the dump ends
+     * complete with its log, the decision in its manifest and in the metrics.
+     */
+    @Test
+    void aCrashAlreadyDumpedIsKernelLogOnlyPastTheQuota() throws Exception {
+        try (TestServer server = new TestServer(dir.resolve("server"), 0, 0,
+                Map.of("admission.full-per-signature", "1")).start()) {
+            List<String> base = List.of("--server", "127.0.0.1", "--port", Integer.toString(server.tcpPort()),
+                    "--vmcore", Fixtures.vmcore().toString(), "--work-dir", dir.resolve("work").toString());
+            BusyboxAgent.Result first = agent(concat(base, "--host", "crash-1"));
+            assertEquals(0, first.rc(), first.out());
+            BusyboxAgent.Result second = agent(concat(base, "--host", "crash-2"));
+            assertEquals(0, second.rc(), second.out());
+            assertTrue(second.out().contains("server asks for the kernel log only (steer-mode=dmesg, signature_quota)"),
+                    second.out());
+            List<Path> dumps = server.dumps();
+            assertEquals(2, dumps.size(), "dumps: " + dumps);
+            Path full = dumps.get(0).toString().contains("crash-1") ? dumps.get(0) : dumps.get(1);
+            Path logOnly = full == dumps.get(0) ? dumps.get(1) : dumps.get(0);
+            JsonNode a = TestServer.manifest(full).path("admission");
+            JsonNode b = TestServer.manifest(logOnly).path("admission");
+            assertEquals("full", a.path("decision").asText(), "first of its crash: " + a);
+            assertEquals("dmesg", b.path("decision").asText(), "second: " + b);
+            assertEquals("signature_quota", b.path("reason").asText(), "second: " + b);
+            assertEquals(a.path("signature").asText(), b.path("signature").asText(), "one crash");
+            assertTrue(a.path("signature").asText().matches("[0-9a-f]{16}"), "signature from the kernel log: " + a);
+            assertEquals("complete", TestServer.manifest(logOnly).path("state").asText());
+            assertFalse(Files.exists(logOnly.resolve("vmcore")), "no dump sent");
+            assertSameBytes(Fixtures.dmesg("kdump-lzo-d31"), logOnly.resolve("vmcore-dmesg.txt"));
+            assertSameBytes(Fixtures.oracle("kdump-lzo-d31"), full.resolve("vmcore"));
+            String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + server.httpPort() + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(metrics.contains("vmcored_admission_decisions_total{decision=\"dmesg\",reason=\"signature_quota\"} 1.0"),
+                    metrics);
+        }
+    }
+
+    /**
+     * With one full dump allowed at a time and another host's upload running, the agent is
+     * told to wait: it waits (not a failure), asks again, and sends its dump once the slot is
+     * free.
+     */
+    @Test
+    void aSenderToldToWaitWaitsItsTurnAndThenSends() throws Exception {
+        try (TestServer server = new TestServer(dir.resolve("server"), 0, 0,
+                Map.of("admission.max-concurrent-full", "1", "admission.wait", "1s")).start();
+             java.net.Socket holder = new java.net.Socket("127.0.0.1", server.tcpPort())) {
+            // another host's dump upload holds the one slot until its connection goes
+            holder.getOutputStream().write("VMCORED/1 PUT host=holder dump=h1 offset=0\n".getBytes(
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            holder.getOutputStream().write(Files.readAllBytes(Fixtures.stream("kdump-lzo-d31")), 0, 100_000);
+            holder.getOutputStream().flush();
+            Thread release = new Thread(() -> {
+                try {
+                    Thread.sleep(4000);
+                    holder.close();
+                } catch (Exception e) {
+                    // the test fails on the agent's output
+                }
+            });
+            release.start();
+            BusyboxAgent.Result r = agent(List.of("--server", "127.0.0.1", "--port", Integer.toString(server.tcpPort()),
+                    "--host", "patient", "--retries", "0", "--vmcore", Fixtures.vmcore().toString(),
+                    "--work-dir", dir.resolve("work").toString()));
+            release.join();
+            assertEquals(0, r.rc(), "waiting is not a failure, even with --retries 0: " + r.out());
+            assertTrue(r.out().contains("server asks to wait 1s before sending the dump (concurrency)"), r.out());
+            Path dump = server.dumps().stream().filter(d -> d.toString().contains("patient")).findFirst().orElseThrow();
+            assertEquals("full", TestServer.manifest(dump).path("admission").path("decision").asText());
+            assertSameBytes(Fixtures.oracle("kdump-lzo-d31"), dump.resolve("vmcore"));
+        }
+    }
+
     @Test
     void serverLowOnDiskGetsTheKernelLogOnly() throws Exception {
         try (TestServer server = new TestServer(dir.resolve("server"), 0, 0,

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,12 +41,19 @@ public final class CrashAnalysis implements DumpListener, AutoCloseable {
     private final BoundedExecutor executor;
     /** Dumps waiting in the queue: a dump that ends again before its run starts is not queued twice. */
     private final Set<String> waiting = ConcurrentHashMap.newKeySet();
+    /** Told of each dump once its analysis is recorded (the console's live view); must not block. */
+    private volatile Consumer<DumpRecord> analyzed = r -> { };
 
     private CrashAnalysis(CrashSettings s, DumpCatalog catalog, MeterRegistry registry) {
         this.catalog = catalog;
         this.metrics = new CrashMetrics(registry, index, s.topSignatures);
         this.events = new EventHooks(s, registry);
         this.executor = s.analysisEnabled ? new BoundedExecutor("analysis", s.analysisThreads, s.analysisQueue) : null;
+    }
+
+    /** Takes the event hooks' settings of a reload; analysis threads and queue stay as started. */
+    public void reconfigure(CrashSettings s) {
+        events.reconfigure(s);
     }
 
     /** Rebuilds the signature index from the manifests and starts listening to the catalog. */
@@ -86,6 +94,11 @@ public final class CrashAnalysis implements DumpListener, AutoCloseable {
         LOG.info("crash signatures rebuilt from {} analyzed dumps: {} groups; analysis {}; {} unanalyzed dumps queued",
                 analyzed, a.index.size(), s.analysisEnabled ? "on, " + s.analysisThreads + " threads" : "off", queued);
         return a;
+    }
+
+    /** Who hears of each finished analysis, on the analysis thread: it must only hand the news on. */
+    public void onAnalyzed(Consumer<DumpRecord> watcher) {
+        analyzed = watcher;
     }
 
     /** Signature groups of the dumps in the spool, most dumps first. */
@@ -149,6 +162,7 @@ public final class CrashAnalysis implements DumpListener, AutoCloseable {
         boolean fresh = index.add(m.id, m.host, seen(m), report);
         metrics.analyzed(report.outcome(), report.millis());
         metrics.crashes(index.groups());
+        analyzed.accept(record);
         LOG.info("analysis host={} id={} outcome={} records={} source={} signature={}{} millis={}{}", m.host, m.id,
                 report.outcome(), report.records(), report.source() == null ? "-" : report.source(),
                 report.signature() == null ? "-" : report.signature(),

@@ -7,9 +7,13 @@ import io.vmcored.protocol.dmesg.PanicSummaryParser;
 import io.vmcored.protocol.dump.DumpFiles;
 import io.vmcored.protocol.dump.DumpInspector;
 import io.vmcored.protocol.dump.DumpSource;
+import io.vmcored.protocol.dump.FileDumpSource;
+import io.vmcored.server.storage.MessagePaths;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,21 +29,28 @@ import java.util.List;
  */
 record DumpKernelLog(byte[] text, int records, String format, String kernelRelease, List<String> problems) {
 
-    /** Reads the log of {@code dump} (kdump-compressed, ELF, or a flattened stream of either). Never throws for damage. */
+    /**
+     * Reads the log of {@code dump} (kdump-compressed, ELF, or a flattened stream of either). Never
+     * throws for damage. Problems name the file as the dump's directory does, never by its
+     * path on the server: they reach the API, hooks and the web console.
+     */
     static DumpKernelLog read(Path dump) {
         List<String> problems = new ArrayList<>();
         String release = null;
-        try (DumpSource src = DumpFiles.open(dump)) {
+        String name = dump.getFileName().toString();
+        try (DumpSource src = DumpFiles.unwrap(new FileDumpSource(FileChannel.open(dump, StandardOpenOption.READ), name))) {
             try {
                 release = DumpInspector.inspect(src).kernelRelease();
             } catch (IOException | RuntimeException e) {
-                problems.add("header: " + e.getMessage());
+                problems.add("header: " + MessagePaths.of(e, dump));
             }
             KernelLogResult r = KernelLog.extract(src);
-            problems.addAll(r.problems());
+            for (String p : r.problems()) {
+                problems.add(MessagePaths.withoutDirectory(p, dump));
+            }
             return new DumpKernelLog(r.text(), r.records(), r.format(), release, List.copyOf(problems));
         } catch (IOException | RuntimeException e) {
-            problems.add("kernel log: " + e.getMessage());
+            problems.add("kernel log: " + MessagePaths.of(e, dump));
             return new DumpKernelLog(null, 0, null, release, List.copyOf(problems));
         }
     }

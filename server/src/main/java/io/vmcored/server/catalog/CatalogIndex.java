@@ -3,6 +3,7 @@ package io.vmcored.server.catalog;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -162,6 +163,19 @@ public final class CatalogIndex {
         }
     }
 
+    /** Every host with its counts and newest dump, by name: one entry per host, not per dump. */
+    public List<HostSummary> hosts() {
+        lock.readLock().lock();
+        try {
+            List<HostSummary> out = new ArrayList<>(hosts.size());
+            hosts.forEach((name, h) -> out.add(h.summary(name)));
+            out.sort(Comparator.comparing(HostSummary::host));
+            return out;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     /** Every dump, oldest first (retention). */
     public List<DumpSummary> all() {
         lock.readLock().lock();
@@ -264,7 +278,7 @@ public final class CatalogIndex {
                     walk = s;
                 }
             }
-            long total = sets.size() == 1 ? inRange(walk) : countMatches(walk);
+            long total = sets.size() == 1 && q.text() == null ? inRange(walk) : countMatches(walk);
             List<DumpSummary> items = new ArrayList<>(Math.min(q.limit(), (int) Math.min(total, Integer.MAX_VALUE)));
             Iterator<DumpSummary> it = from(walk);
             String next = null;

@@ -57,6 +57,12 @@ public interface DumpCatalog {
     /** Who hears about dumps starting, ending and being deleted (crash analysis, events). */
     void listener(DumpListener l);
 
+    /** The uploads running now (progress displays). */
+    UploadsInFlight uploadsInFlight();
+
+    /** Every host with dumps: counts per state and its newest dump, by host name. */
+    List<HostSummary> hosts();
+
     /** The local spool directory that dumps are received into. */
     Path spool();
 }

@@ -9,7 +9,7 @@ import java.util.Locale;
  * {@link #newest()} and the {@code with} methods; every value is checked when set.
  */
 public record DumpQuery(String host, DumpState state, String signature, String kernel, Instant since,
-                        Instant until, int limit, PageCursor cursor) {
+                        Instant until, int limit, PageCursor cursor, String text) {
 
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 1000;
@@ -34,39 +34,48 @@ public record DumpQuery(String host, DumpState state, String signature, String k
 
     /** Every dump, newest first, {@value #DEFAULT_LIMIT} per page. */
     public static DumpQuery newest() {
-        return new DumpQuery(null, null, null, null, null, null, DEFAULT_LIMIT, null);
+        return new DumpQuery(null, null, null, null, null, null, DEFAULT_LIMIT, null, null);
     }
 
     public DumpQuery withHost(String h) {
-        return new DumpQuery(h, state, signature, kernel, since, until, limit, cursor);
+        return new DumpQuery(h, state, signature, kernel, since, until, limit, cursor, text);
     }
 
     public DumpQuery withState(DumpState s) {
-        return new DumpQuery(host, s, signature, kernel, since, until, limit, cursor);
+        return new DumpQuery(host, s, signature, kernel, since, until, limit, cursor, text);
     }
 
     public DumpQuery withSignature(String s) {
-        return new DumpQuery(host, state, s, kernel, since, until, limit, cursor);
+        return new DumpQuery(host, state, s, kernel, since, until, limit, cursor, text);
     }
 
     public DumpQuery withKernel(String k) {
-        return new DumpQuery(host, state, signature, k, since, until, limit, cursor);
+        return new DumpQuery(host, state, signature, k, since, until, limit, cursor, text);
     }
 
     public DumpQuery withSince(Instant t) {
-        return new DumpQuery(host, state, signature, kernel, t, until, limit, cursor);
+        return new DumpQuery(host, state, signature, kernel, t, until, limit, cursor, text);
     }
 
     public DumpQuery withUntil(Instant t) {
-        return new DumpQuery(host, state, signature, kernel, since, t, limit, cursor);
+        return new DumpQuery(host, state, signature, kernel, since, t, limit, cursor, text);
     }
 
     public DumpQuery withLimit(int n) {
-        return new DumpQuery(host, state, signature, kernel, since, until, n, cursor);
+        return new DumpQuery(host, state, signature, kernel, since, until, n, cursor, text);
     }
 
     public DumpQuery withCursor(PageCursor c) {
-        return new DumpQuery(host, state, signature, kernel, since, until, limit, c);
+        return new DumpQuery(host, state, signature, kernel, since, until, limit, c, text);
+    }
+
+    /**
+     * Only dumps with {@code t} (case-insensitive) in their id, host, kernel, signature, panic
+     * line or problem: a search, which walks the dumps in the time range.
+     */
+    public DumpQuery withText(String t) {
+        return new DumpQuery(host, state, signature, kernel, since, until, limit, cursor,
+                t == null || t.isBlank() ? null : t.strip().toLowerCase(Locale.ROOT));
     }
 
     /** The value this query filters {@code f} by, or null. */
@@ -78,10 +87,20 @@ public record DumpQuery(String host, DumpState state, String signature, String k
         };
     }
 
+    private boolean found(DumpSummary s) {
+        for (String field : new String[] {s.id(), s.kernel(), s.signature(), s.panic(), s.problem()}) {
+            if (field != null && field.toLowerCase(Locale.ROOT).contains(text)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether {@code s} passes every filter (not the cursor). */
     public boolean matches(DumpSummary s) {
         return (host == null || host.equals(s.host())) && (state == null || state == s.state())
                 && (signature == null || signature.equals(s.signature())) && (kernel == null || kernel.equals(s.kernel()))
-                && (since == null || !s.created().isBefore(since)) && (until == null || !s.created().isAfter(until));
+                && (since == null || !s.created().isBefore(since)) && (until == null || !s.created().isAfter(until))
+                && (text == null || found(s));
     }
 }

@@ -166,6 +166,12 @@ public final class DumpRecord {
         return UploadWriter.canResume(ContentKind.valueOf(e.contentKind), p) ? p : null;
     }
 
+    /** The compressor whose wrapper was taken off {@code name} when it was stored, or null. */
+    public synchronized ContentKind unwrappedFrom(String name) {
+        FileEntry e = view().files.get(name);
+        return e == null || e.unwrappedFrom == null ? null : ContentKind.valueOf(e.unwrappedFrom);
+    }
+
     /** The state of file {@code name}, or null if the dump has no such file. */
     public synchronized DumpState fileState(String name) {
         FileEntry e = view().files.get(name);
@@ -211,7 +217,8 @@ public final class DumpRecord {
 
     /**
      * A file written by name (SSH) ended: {@code eof} when the client closed it, false when
-     * the connection broke. A flattened {@code X.flat} is stored as {@code X}; a dump's
+     * the connection broke ({@code name} as {@link FileUpload#name()} has it: without the suffix of
+     * a compressor whose wrapper was taken off). A flattened {@code X.flat} is stored as {@code X}; a dump's
      * file that arrived under its final name ends the dump; an {@code *-incomplete} one
      * waits for the client's rename ({@link #namedFileRenamed}) or the settle time.
      */
@@ -372,11 +379,12 @@ public final class DumpRecord {
         save();
     }
 
-    synchronized DumpState fileEnded(String name, Outcome o, ResumePoint p, StoredExtent x, long millis)
-            throws IOException {
+    synchronized DumpState fileEnded(String name, Outcome o, ContentKind wrapper, ResumePoint p, StoredExtent x,
+                                     long millis) throws IOException {
         claims.ended(name);
         FileEntry e = entry(name);
         e.contentKind = o.kind() == null ? e.contentKind : o.kind().name();
+        e.unwrappedFrom = wrapper == null ? null : wrapper.name();
         e.state = o.complete() ? DumpState.COMPLETE : DumpState.INCOMPLETE;
         e.streamBytes = o.streamBytes();
         e.committedBytes = o.complete() ? o.streamBytes() : Math.max(e.committedBytes, p == null ? 0 : p.committed());
@@ -439,7 +447,12 @@ public final class DumpRecord {
     }
 
     private synchronized FileUpload opened(String name, FileUpload up) {
+        catalog.uploadsInFlight().opened(up);
         return claims.opened(name, up);
+    }
+
+    void uploadEnded(FileUpload up) {
+        catalog.uploadsInFlight().ended(up);
     }
 
     private void begin(String name, Transport transport, boolean resumed) throws IOException {

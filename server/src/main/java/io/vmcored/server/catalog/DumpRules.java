@@ -72,6 +72,8 @@ final class DumpRules {
     /** A dump the server steered to send its kernel log only. */
     static boolean kernelLogOnly(Manifest m) {
         Map<String, String> steer = m.steer;
-        return steer != null && "dmesg".equals(steer.get("mode"));
+        Map<String, String> admission = m.admission;
+        return steer != null && "dmesg".equals(steer.get("mode"))
+                || admission != null && "dmesg".equals(admission.get("decision"));
     }
 }

@@ -20,6 +20,8 @@ import java.util.Map;
  * @param kernel     kernel release from the dump header, else from the crash analysis
  * @param panic      the analysis' panic line, else its trigger line
  * @param analyzed   crash analysis has run on it (its signature, if any, is known)
+ * @param granted    admission granted it a full (or reduced) dump; its signature is then known
+ *                   from the kernel log sent first, before any analysis
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"id", "host", "state", "transport", "created", "finished", "dumpFile", "size", "kernel",
@@ -41,7 +43,8 @@ public record DumpSummary(
         String signature,
         String panic,
         String problem,
-        @JsonIgnore boolean analyzed) {
+        @JsonIgnore boolean analyzed,
+        @JsonIgnore boolean granted) {
 
     /** Oldest first: arrival time, then id (within one host a later id is a later directory). */
     public static final Comparator<DumpSummary> ORDER =
@@ -59,7 +62,7 @@ public record DumpSummary(
                        Instant finished, String dumpFile, long size, long totalBytes, String format, String kernel,
                        String crashTime, String signature, String panic, String problem) {
         this(id, host, clientId, state, transport, created, finished, dumpFile, size, totalBytes, format, kernel,
-                crashTime, signature, panic, problem, false);
+                crashTime, signature, panic, problem, false, false);
     }
 
     /** The summary of a manifest (a snapshot or one just read). Never throws on bad times: EPOCH / null. */
@@ -75,12 +78,15 @@ public record DumpSummary(
         String kernel = inspect.get("kernel") != null ? inspect.get("kernel") : text(analysis.get("kernelRelease"));
         String panic = analysis.get("panicLine") != null ? text(analysis.get("panicLine")) : text(analysis.get("trigger"));
         Transport t = Transport.parse(m.transport);
+        Map<String, String> admission = m.admission == null ? Map.of() : m.admission;
+        boolean granted = "full".equals(admission.get("decision")) || "reduced".equals(admission.get("decision"));
+        String signature = analysis.get("signature") != null ? text(analysis.get("signature")) : admission.get("signature");
         // few distinct values shared by thousands of dumps: one copy each (100,000 dumps in the heap)
         return new DumpSummary(m.id, shared(m.host), m.clientId, m.state == null ? DumpState.INCOMPLETE : m.state,
                 shared(t == null ? m.transport : t.label()), created == null ? Instant.EPOCH : created,
                 instant(m.finished), shared(m.dumpFile), main == null ? 0 : main.fileSize, total,
                 shared(inspect.get("format")), shared(kernel), inspect.get("crashTime"),
-                shared(text(analysis.get("signature"))), shared(panic), m.problem, m.analysis != null);
+                shared(signature), shared(panic), m.problem, m.analysis != null, granted);
     }
 
     private static Instant instant(String s) {

@@ -19,11 +19,18 @@ public final class FileUpload {
     private static final long CHECKPOINT_MILLIS = 5_000;
 
     private final DumpRecord record;
-    private final String name;
+    private String name;
     private final Transport transport;
     private final UploadWriter writer;
     private final UploadObserver observer;
     private final long startNanos = System.nanoTime();
+    private final long startMillis = System.currentTimeMillis();
+    /** Stream offset this upload started at: 0, or the resume point. */
+    private final long from;
+    /** Stream bytes fed so far (written by the upload's thread, read by watchers). */
+    private volatile long fed;
+    /** Stream bytes the sender announced in all (an HTTP Content-Length plus the offset), or -1. */
+    private volatile long expected = -1;
     private long lastCheckpoint = System.currentTimeMillis();
     private boolean ended;
     private volatile Runnable stopper;
@@ -34,11 +41,13 @@ public final class FileUpload {
         this.transport = transport;
         this.writer = writer;
         this.observer = observer;
+        this.from = writer.streamBytes();
     }
 
     public void feed(ByteBuffer buf) throws IOException {
         int n = buf.remaining();
         writer.feed(buf);
+        fed += n; // one writer thread at a time: the pump's serial executor
         observer.bytes(transport, n);
         long now = System.currentTimeMillis();
         if (now - lastCheckpoint >= CHECKPOINT_MILLIS) {
@@ -61,6 +70,36 @@ public final class FileUpload {
         return writer.resumePoint();
     }
 
+    /** Stream position reached: where it started plus what was fed since (for progress displays). */
+    public long position() {
+        return from + fed;
+    }
+
+    /** Where this upload started in the stream (the resume offset, or 0). */
+    public long from() {
+        return from;
+    }
+
+    /** The stream's whole length if the sender told it, else -1. */
+    public long expected() {
+        return expected;
+    }
+
+    /** The sender announced the stream's whole length (e.g. HTTP Content-Length plus offset). */
+    public void expect(long bytes) {
+        expected = bytes;
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    /** Wall-clock time this upload opened, epoch millis. */
+    public long startedMillis() {
+        return startMillis;
+    }
+
+    /** The file's name in the dump: as the sender gave it, until a compressor's suffix was dropped at its end. */
     public String name() {
         return name;
     }
@@ -118,8 +157,18 @@ public final class FileUpload {
                 // closing a file we already tried to force: nothing more to save
             }
         }
+        String unwrapped = ClientNames.withoutWrapperSuffix(name, writer.wrapper());
+        if (unwrapped != null) {
+            record.renameFile(name, unwrapped); // what is stored is no longer what the suffix says
+            name = unwrapped;
+        }
         long millis = (System.nanoTime() - startNanos) / 1_000_000;
-        DumpState state = record.fileEnded(name, o, point, extent, millis);
+        DumpState state;
+        try {
+            state = record.fileEnded(name, o, writer.wrapper(), point, extent, millis);
+        } finally {
+            record.uploadEnded(this);
+        }
         observer.finished(transport, state, o, millis);
         return o;
     }

@@ -3,6 +3,7 @@ package io.vmcored.server.catalog;
 import io.vmcored.protocol.dump.DumpInfo;
 import io.vmcored.protocol.dump.DumpInspector;
 import io.vmcored.protocol.rearrange.ContentKind;
+import io.vmcored.server.storage.MessagePaths;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -38,11 +39,11 @@ final class HeaderFacts {
             put(facts, "pageSize", info.pageSize());
             put(facts, "incompleteFlag", info.incomplete());
             if (!info.problems().isEmpty()) {
-                facts.put("problems", String.join("; ", info.problems()));
+                facts.put("problems", MessagePaths.withoutDirectory(String.join("; ", info.problems()), file));
             }
         } catch (IOException | RuntimeException e) {
             facts.put("format", sniffedFormat(file));
-            facts.put("inspectProblem", String.valueOf(e.getMessage()));
+            facts.put("inspectProblem", MessagePaths.of(e, file));
         }
         return facts;
     }

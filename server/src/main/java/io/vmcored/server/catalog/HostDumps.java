@@ -2,6 +2,8 @@ package io.vmcored.server.catalog;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -79,6 +81,16 @@ final class HostDumps {
 
     int count(DumpState state) {
         return perState[state.ordinal()];
+    }
+
+    /** What the hosts listing shows of {@code host}: counts and the newest dump. */
+    HostSummary summary(String host) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (DumpState st : DumpState.values()) {
+            counts.put(st.wire(), perState[st.ordinal()]);
+        }
+        Iterator<DumpSummary> newest = dumps.descendingBelow(null, null);
+        return new HostSummary(host, dumps.size(), counts, newest.hasNext() ? newest.next() : null);
     }
 
     /** The newest dump the sender named {@code clientId}, or null. */

@@ -35,6 +35,8 @@ public final class Manifest {
     public Map<String, String> steer;
     /** What the sender says it used for the dump file (handshake level=, compress=). */
     public Map<String, String> sender;
+    /** The admission decision on the dump file: decision, reason, signature, steering, when. */
+    public Map<String, String> admission;
     /** Facts read from the dump header: format, kernel release, crash time, machine. */
     public Map<String, String> inspect;
     /** Crash analysis (io.vmcored.server.analysis): kernel log file, panic line, frames, signature. */
@@ -47,6 +49,8 @@ public final class Manifest {
     public static final class FileEntry {
         /** ContentKind sniffed from the first bytes (FLATTENED, ELF, KDUMP, PLAIN, ...). */
         public String contentKind;
+        /** The compressor (GZIP, BZIP2, XZ, LZ4) whose wrapper was taken off before storing, if any. */
+        public String unwrappedFrom;
         public DumpState state = DumpState.RECEIVING;
         /** Bytes of the stream as sent (a flattened stream is bigger than the file it becomes). */
         public long streamBytes;

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,15 +21,16 @@ public final class Retention {
     private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
 
     private final DumpCatalog catalog;
-    private final ServerConfig config;
+    private final Supplier<ServerConfig> live;
 
-    public Retention(DumpCatalog catalog, ServerConfig config) {
+    public Retention(DumpCatalog catalog, Supplier<ServerConfig> live) {
         this.catalog = catalog;
-        this.config = config;
+        this.live = live;
     }
 
     /** One pass; returns the ids deleted. */
     public synchronized List<String> sweep() {
+        ServerConfig config = live.get();
         List<DumpRecord> all = catalog.list(r -> !r.inFlight());
         List<DumpRecord> doomed = new ArrayList<>();
         Instant now = Instant.now();

@@ -52,6 +52,7 @@ public final class SpoolCatalog implements DumpCatalog {
     private final CatalogIndex index = new CatalogIndex();
     /** Striped locks for find-or-create by sender id: two hosts' new dumps do not wait for each other. */
     private final Object[] creating = new Object[64];
+    private final UploadsInFlight uploads = new UploadsInFlight();
     private volatile UploadObserver observer = UploadObserver.NONE;
     private volatile Executor background = Runnable::run;
     private volatile DumpListener listener = DumpListener.NONE;
@@ -95,6 +96,16 @@ public final class SpoolCatalog implements DumpCatalog {
     @Override
     public void listener(DumpListener l) {
         listener = l;
+    }
+
+    @Override
+    public UploadsInFlight uploadsInFlight() {
+        return uploads;
+    }
+
+    @Override
+    public List<HostSummary> hosts() {
+        return index.hosts();
     }
 
     @Override

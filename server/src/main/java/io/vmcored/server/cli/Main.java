@@ -11,6 +11,7 @@ import picocli.CommandLine;
             InspectCommand.class,
             ServeCommand.class,
             KeysCommand.class,
+            CheckConfigCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -1,6 +1,7 @@
 package io.vmcored.server.cli;
 
 import io.vmcored.protocol.rearrange.ContentKind;
+import io.vmcored.server.storage.WrappedStreams;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.FileDescriptor;
@@ -15,10 +16,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.zip.GZIPInputStream;
-import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
-import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream;
-import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 /**
  * Standard input as a sequence of buffers, unwrapped when it is gzip/bzip2/xz/lz4.
@@ -71,12 +68,7 @@ final class StdinStream implements AutoCloseable {
         InputStream in = new BufferedInputStream(new SequenceInputStream(
                 new ByteArrayInputStream(head), new FileInputStream(FileDescriptor.in)), 1 << 16);
         // (a FileInputStream, not the channel: decompressors call available(), which seeks on a channel)
-        InputStream unwrapped = switch (kind) {
-            case GZIP -> new GZIPInputStream(in, 1 << 16);
-            case BZIP2 -> new BZip2CompressorInputStream(in, true);
-            case XZ -> new XZCompressorInputStream(in, true);
-            default -> new FramedLZ4CompressorInputStream(in, true);
-        };
+        InputStream unwrapped = WrappedStreams.open(kind, in, WrappedStreams.NO_MEMORY_LIMIT);
         return new StdinStream(Channels.newChannel(unwrapped), kind, first.clear().flip());
     }
 

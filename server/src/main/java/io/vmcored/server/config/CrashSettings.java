@@ -39,34 +39,43 @@ public final class CrashSettings {
     public int eventQueue = 1024;
     public final Set<String> events = new TreeSet<>(EVENTS);
 
-    /** Applies one {@code analysis.*} or {@code events.*} key; false when the key is not one of them. */
-    boolean set(String key, String v) {
-        switch (key) {
-            case "analysis.enabled" -> analysisEnabled = bool(key, v);
-            case "analysis.threads" -> analysisThreads = Sizes.integer(key, v);
-            case "analysis.queue" -> analysisQueue = Sizes.integer(key, v);
-            case "analysis.top-signatures" -> topSignatures = Sizes.integer(key, v);
-            case "events.exec" -> exec = v;
-            case "events.exec-timeout" -> execTimeout = Sizes.duration(key, v);
-            case "events.webhook" -> webhook = v;
-            case "events.webhook-timeout" -> webhookTimeout = Sizes.duration(key, v);
-            case "events.webhook-retries" -> webhookRetries = Sizes.integer(key, v);
-            case "events.webhook-token" -> webhookToken = v;
-            case "events.threads" -> eventThreads = Sizes.integer(key, v);
-            case "events.queue" -> eventQueue = Sizes.integer(key, v);
-            case "events.on" -> {
-                events.clear();
-                for (String e : v.split("[,\\s]+")) {
-                    if (!e.isEmpty()) {
-                        events.add(e.toLowerCase(Locale.ROOT));
-                    }
-                }
-            }
-            default -> {
-                return false;
+    /** Adds the {@code analysis.*} and {@code events.*} keys to the settings table. */
+    static void register() {
+        Settings.restart("analysis.enabled", "Kernel log extraction and crash signatures after each dump.",
+                (c, k, v) -> c.crash.analysisEnabled = Sizes.bool(k, v), c -> Boolean.toString(c.crash.analysisEnabled));
+        Settings.restart("analysis.threads", "Analysis threads (1..64).",
+                (c, k, v) -> c.crash.analysisThreads = Sizes.integer(k, v), c -> Integer.toString(c.crash.analysisThreads));
+        Settings.restart("analysis.queue", "Dumps that may wait for analysis; more are dropped, counted and logged.",
+                (c, k, v) -> c.crash.analysisQueue = Sizes.integer(k, v), c -> Integer.toString(c.crash.analysisQueue));
+        Settings.restart("analysis.top-signatures", "Signature groups with their own vmcored_crashes_total series.",
+                (c, k, v) -> c.crash.topSignatures = Sizes.integer(k, v), c -> Integer.toString(c.crash.topSignatures));
+        Settings.reload("events.on", "Events that run the hooks, comma-separated: " + String.join(", ", new TreeSet<>(EVENTS)) + ".",
+                (c, k, v) -> c.crash.events(v), c -> String.join(",", c.crash.events));
+        Settings.reload("events.exec", "Absolute path of an executable run for each event, without a shell (empty = none).",
+                (c, k, v) -> c.crash.exec = v, c -> c.crash.exec);
+        Settings.reload("events.exec-timeout", "Kill the event executable after this long.",
+                (c, k, v) -> c.crash.execTimeout = Sizes.duration(k, v), c -> Sizes.duration(c.crash.execTimeout));
+        Settings.reload("events.webhook", "http(s) URL that gets a JSON POST for each event (empty = none).",
+                (c, k, v) -> c.crash.webhook = v, c -> c.crash.webhook);
+        Settings.reload("events.webhook-timeout", "Timeout of one webhook attempt.",
+                (c, k, v) -> c.crash.webhookTimeout = Sizes.duration(k, v), c -> Sizes.duration(c.crash.webhookTimeout));
+        Settings.reload("events.webhook-retries", "Webhook retries after a failed attempt (0..10).",
+                (c, k, v) -> c.crash.webhookRetries = Sizes.integer(k, v), c -> Integer.toString(c.crash.webhookRetries));
+        Settings.secret("events.webhook-token", "Sent to the webhook as \"Authorization: Bearer ...\" (empty = none).",
+                (c, k, v) -> c.crash.webhookToken = v, c -> c.crash.webhookToken);
+        Settings.restart("events.threads", "Threads that run the hooks (1..64).",
+                (c, k, v) -> c.crash.eventThreads = Sizes.integer(k, v), c -> Integer.toString(c.crash.eventThreads));
+        Settings.restart("events.queue", "Hook runs that may wait; more are dropped, counted and logged.",
+                (c, k, v) -> c.crash.eventQueue = Sizes.integer(k, v), c -> Integer.toString(c.crash.eventQueue));
+    }
+
+    private void events(String list) {
+        events.clear();
+        for (String e : list.split("[,\\s]+")) {
+            if (!e.isEmpty()) {
+                events.add(e.toLowerCase(Locale.ROOT));
             }
         }
-        return true;
     }
 
     void validate(Problems p) {
@@ -101,12 +110,5 @@ public final class CrashSettings {
                 p.add("events.on: unknown event \"" + e + "\", expected some of " + new TreeSet<>(EVENTS));
             }
         }
-    }
-
-    private static boolean bool(String key, String v) {
-        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
-            return Boolean.parseBoolean(v);
-        }
-        throw new IllegalArgumentException(key + " = \"" + v + "\": expected true or false");
     }
 }

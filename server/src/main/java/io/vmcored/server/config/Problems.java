@@ -2,14 +2,35 @@ package io.vmcored.server.config;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
-/** Collects every configuration mistake so the operator sees them all at once, not one per restart. */
+/**
+ * Collects every configuration mistake so the operator sees them all at once, not one per
+ * restart; each is prefixed with where its key was set ({@code FILE:LINE}) when known.
+ */
 final class Problems {
 
     private final List<String> messages = new ArrayList<>();
+    private final Map<String, String> origins;
 
+    Problems(Map<String, String> origins) {
+        this.origins = origins;
+    }
+
+    /** A problem whose message starts with the key it is about. */
     void add(String message) {
-        messages.add(message);
+        String key = null;
+        for (String k : origins.keySet()) {
+            if (message.startsWith(k) && (key == null || k.length() > key.length())) {
+                key = k;
+            }
+        }
+        String origin = key == null ? null : origins.get(key);
+        messages.add(origin == null || origin.startsWith("--") ? message : origin + ": " + message);
+    }
+
+    void at(String origin, String message) {
+        messages.add(origin + ": " + message);
     }
 
     void port(String key, int port) {
@@ -32,7 +53,7 @@ final class Problems {
 
     void throwIfAny() {
         if (!messages.isEmpty()) {
-            throw new IllegalArgumentException("invalid configuration: " + String.join("; ", messages));
+            throw new ConfigException(messages);
         }
     }
 }

@@ -1,25 +1,26 @@
 package io.vmcored.server.config;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.TreeMap;
 
 /**
  * Everything {@code vmcored serve} needs, with embedded defaults that work with no config
  * file at all (loopback, unprivileged ports, spool under {@code ./var}).
  *
- * <p>File format: Java properties; the keys are listed in docs/server.md. Sizes take
- * K/M/G/T suffixes, durations s/m/h/d. {@link #set(String, String)} applies one key (the
- * loader and {@code --set key=value} both use it), {@link #validate()} reports all
- * mistakes at once, naming the key, the value and the expectation.
+ * <p>File format: Java properties; the keys are the table in {@link Settings} (also listed in
+ * docs/server.md). Sizes take K/M/G/T suffixes, durations s/m/h/d. {@link #set(String, String)}
+ * applies one key (the loader and {@code --set key=value} both use it), {@link #validate()}
+ * reports all mistakes at once, naming where each was set, the value and the expectation.
  */
 public final class ServerConfig {
 
@@ -46,6 +47,18 @@ public final class ServerConfig {
     public int steerLevel = 31;
     public String steerCompress = "";
 
+    /** Admission after the kernel log: at most this many full dumps per crash signature per window; 0 = no limit. */
+    public int admissionFullPerSignature = 3;
+    public Duration admissionWindow = Duration.ofHours(24);
+    /** Full dumps sent at once (granted or running); the others are told to wait. 0 = no cap. */
+    public int admissionMaxConcurrentFull = 16;
+    /** How long a sender told to wait waits before it asks again (it adds jitter). */
+    public Duration admissionWait = Duration.ofSeconds(30);
+    /** Estimate a dump's size before it starts and send the kernel log only when the spool would fall below its watermark. */
+    public boolean admissionForecast = true;
+    /** Hosts that always send a full dump (within the concurrency cap). */
+    public final Set<String> admissionAlwaysFullHosts = new TreeSet<>();
+
     public long maxDumpSize = 16L << 40;
     public Duration idleTimeout = Duration.ofMinutes(5);
     /** Bytes a connection may always have queued for the disk before it stops reading. */
@@ -61,6 +74,8 @@ public final class ServerConfig {
     public String operatorToken = "";
     /** The fleet's upload token: creates dumps of any host, never reads, lists or replaces a complete file. */
     public String uploadToken = "";
+    /** Read-only: lists, reads and downloads dumps (API and console), deletes nothing. */
+    public String viewerToken = "";
     /** Off loopback without tokens, for a lab: anyone who reaches the ports may upload and read. */
     public boolean insecureOpen;
     /** host name -> token that may upload (only) that host's dumps. */
@@ -71,77 +86,58 @@ public final class ServerConfig {
     public boolean tlsIngest = false;
     public boolean tlsHttp = true;
 
+    /** Level of vmcored's own loggers. */
+    public String logLevel = "info";
+    public static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug", "trace");
+
     public final SshSettings ssh = new SshSettings();
     /** Crash analysis and event hooks: {@code analysis.*}, {@code events.*}. */
     public final CrashSettings crash = new CrashSettings();
 
-    /** Reads a properties file over the current values. */
+    /** Where each key was set: {@code FILE:LINE} or {@code --set}; mistakes are reported there. */
+    private final Map<String, String> origins = new HashMap<>();
+
+    /**
+     * Reads a properties file over the current values. Every bad line is reported at once, each
+     * as {@code FILE:LINE: problem}, in one {@link ConfigException}.
+     */
     public ServerConfig load(Path file) throws IOException {
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(r);
+        Problems p = new Problems(origins);
+        for (ConfigFile.Entry e : ConfigFile.read(file)) {
+            try {
+                set(e.key(), e.value(), e.origin());
+            } catch (IllegalArgumentException ex) {
+                p.at(e.origin(), ex.getMessage());
+            }
         }
-        for (String key : new TreeMap<>(p).keySet().toArray(String[]::new)) {
-            set(key, p.getProperty(key));
-        }
+        p.throwIfAny();
         return this;
     }
 
     /** Applies one {@code key=value}; unknown keys are an error so typos do not pass silently. */
     public ServerConfig set(String key, String value) {
-        String v = value.trim();
-        switch (key) {
-            case "bind" -> bind = v;
-            case "ingest.port" -> ingestPort = Sizes.integer(key, v);
-            case "http.port" -> httpPort = Sizes.integer(key, v);
-            case "ssh.port" -> ssh.port(Sizes.integer(key, v));
-            case "spool.dir" -> spoolDir = Path.of(v);
-            case "state.dir" -> stateDir = Path.of(v);
-            case "spool.min-free" -> minFreeBytes = Sizes.bytes(key, v);
-            case "retention.max-age" -> retentionMaxAge = Sizes.duration(key, v);
-            case "retention.max-per-host" -> retentionMaxPerHost = Sizes.integer(key, v);
-            case "retention.max-total" -> retentionMaxTotalBytes = Sizes.bytes(key, v);
-            case "retention.interval" -> retentionInterval = Sizes.duration(key, v);
-            case "shutdown.drain" -> drainTime = Sizes.duration(key, v);
-            case "steer.dmesg-only-below" -> steerDmesgOnlyBelow = Sizes.bytes(key, v);
-            case "steer.host-dumps" -> steerHostDumps = Sizes.integer(key, v);
-            case "steer.level" -> steerLevel = Sizes.integer(key, v);
-            case "steer.compress" -> steerCompress = v;
-            case "limits.max-dump-size" -> maxDumpSize = Sizes.bytes(key, v);
-            case "limits.idle-timeout" -> idleTimeout = Sizes.duration(key, v);
-            case "limits.connection-buffer" -> connectionBufferBytes = (int) Math.min(Integer.MAX_VALUE, Sizes.bytes(key, v));
-            case "limits.connection-buffer-max" ->
-                    connectionBufferMaxBytes = (int) Math.min(Integer.MAX_VALUE, Sizes.bytes(key, v));
-            case "limits.ingest-buffer" -> ingestBufferBytes = Sizes.bytes(key, v);
-            case "limits.max-connections" -> maxConnections = Sizes.integer(key, v);
-            case "threads.io" -> ioThreads = Sizes.integer(key, v);
-            case "threads.file" -> fileThreads = Sizes.integer(key, v);
-            case "threads.file-queue" -> fileQueue = Sizes.integer(key, v);
-            case "auth.operator-token" -> operatorToken = v;
-            case "auth.upload-token" -> uploadToken = v;
-            case "auth.insecure-open" -> insecureOpen = Boolean.parseBoolean(v);
-            case "tls.cert" -> tlsCert = v.isEmpty() ? null : Path.of(v);
-            case "tls.key" -> tlsKey = v.isEmpty() ? null : Path.of(v);
-            case "tls.ingest" -> tlsIngest = Boolean.parseBoolean(v);
-            case "tls.http" -> tlsHttp = Boolean.parseBoolean(v);
-            default -> {
-                if (key.startsWith("auth.host-token.") && key.length() > "auth.host-token.".length()) {
-                    hostTokens.put(key.substring("auth.host-token.".length()), v);
-                } else if (key.startsWith("ssh.") && key.length() > 4) {
-                    ssh.options().put(key.substring(4), v);
-                } else if ((key.startsWith("analysis.") || key.startsWith("events.")) && crash.set(key, v)) {
-                    return this;
-                } else {
-                    throw new IllegalArgumentException("unknown configuration key \"" + key + "\" (see docs/server.md)");
-                }
-            }
-        }
+        return set(key, value, "--set");
+    }
+
+    public ServerConfig set(String key, String value, String origin) {
+        Setting s = Settings.find(key).orElseThrow(() -> new IllegalArgumentException(
+                "unknown configuration key \"" + key + "\" (vmcored check-config --template lists them)"));
+        s.apply().to(this, key, value.trim());
+        origins.put(key, origin);
         return this;
     }
 
-    /** Throws one IllegalArgumentException naming every wrong value and what was expected. */
+    /** Where {@code key} was set ({@code FILE:LINE}, {@code --set}), or null for a default. */
+    public String origin(String key) {
+        return origins.get(key);
+    }
+
+    /**
+     * Throws one {@link ConfigException} naming every wrong value, where it was set and what
+     * was expected.
+     */
     public ServerConfig validate() {
-        Problems p = new Problems();
+        Problems p = new Problems(origins);
         try {
             InetAddress.getByName(bind);
         } catch (UnknownHostException e) {
@@ -164,6 +160,17 @@ public final class ServerConfig {
             p.add("retention.interval = " + retentionInterval + ": expected at least 1s");
         }
         p.between("steer.level", steerLevel, 0, 31);
+        p.atLeast("admission.full-per-signature", admissionFullPerSignature, 0);
+        p.atLeast("admission.max-concurrent-full", admissionMaxConcurrentFull, 0);
+        if (admissionWindow.toMinutes() < 1) {
+            p.add("admission.window = " + admissionWindow + ": expected at least 1m");
+        }
+        if (admissionWait.toSeconds() < 1 || admissionWait.toHours() > 1) {
+            p.add("admission.wait = " + admissionWait + ": expected 1s to 1h");
+        }
+        if (!LOG_LEVELS.contains(logLevel)) {
+            p.add("log.level = \"" + logLevel + "\": expected one of " + String.join(", ", LOG_LEVELS));
+        }
         if (!steerCompress.isEmpty() && !steerCompress.matches("zlib|lzo|none")) {
             p.add("steer.compress = \"" + steerCompress + "\": expected zlib, lzo or none");
         }
@@ -194,6 +201,9 @@ public final class ServerConfig {
         });
         if (!operatorToken.isEmpty() && operatorToken.length() < 8) {
             p.add("auth.operator-token: " + operatorToken.length() + " characters, expected at least 8");
+        }
+        if (!viewerToken.isEmpty() && viewerToken.length() < 8) {
+            p.add("auth.viewer-token: " + viewerToken.length() + " characters, expected at least 8");
         }
         if (!uploadToken.isEmpty() && uploadToken.length() < 8) {
             p.add("auth.upload-token: " + uploadToken.length() + " characters, expected at least 8");

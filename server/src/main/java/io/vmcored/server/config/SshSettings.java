@@ -1,5 +1,6 @@
 package io.vmcored.server.config;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -12,6 +13,19 @@ import java.util.TreeMap;
 public final class SshSettings {
 
     public static final int DEFAULT_PORT = 2222;
+    /** Client paths that map to a host's area, comma-separated: where kdump clients write by default. */
+    public static final String BASE_PATHS = "/var/crash";
+    /**
+     * OpenSSH's client takes the first of ITS list (chacha20, aes-ctr, aes-gcm) that the server
+     * offers, so offering only AES-GCM makes it pick AES-GCM: 2-3x faster than chacha20 in MINA.
+     * Clients older than OpenSSH 6.2 need aes128-ctr added.
+     */
+    public static final String CIPHERS = "aes128-gcm@openssh.com,aes256-gcm@openssh.com";
+    /**
+     * kdump clients run one ssh session per command (mkdir, dd, mv, scp), so no session's end is
+     * the dump's end: a dump with no session for this long is ended as it stands.
+     */
+    public static final Duration SETTLE = Duration.ofMinutes(2);
 
     private int port = DEFAULT_PORT;
     private final Map<String, String> options = new TreeMap<>();

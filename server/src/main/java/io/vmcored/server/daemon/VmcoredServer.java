@@ -15,10 +15,19 @@ import io.vmcored.server.analysis.CrashAnalysis;
 import io.vmcored.server.catalog.DumpCatalog;
 import io.vmcored.server.catalog.Retention;
 import io.vmcored.server.catalog.SpoolCatalog;
+import io.vmcored.server.config.ConfigChange;
+import io.vmcored.server.config.LiveConfig;
 import io.vmcored.server.config.ServerConfig;
 import io.vmcored.server.http.HttpApi;
 import io.vmcored.server.http.HttpListener;
+import io.vmcored.server.http.console.Console;
+import io.vmcored.server.http.console.ConsoleAssets;
+import io.vmcored.server.http.console.ConsoleSessions;
+import io.vmcored.server.http.console.EnrolledKey;
+import io.vmcored.server.http.console.EventHub;
 import io.vmcored.server.ingest.Admission;
+import io.vmcored.server.ingest.AdmissionOverrides;
+import io.vmcored.server.ingest.DumpAdmission;
 import io.vmcored.server.ingest.IngestBudget;
 import io.vmcored.server.ingest.IngestService;
 import io.vmcored.server.ingest.RefusalLog;
@@ -26,6 +35,8 @@ import io.vmcored.server.metrics.IngestMetrics;
 import io.vmcored.server.net.Listener;
 import io.vmcored.server.net.NetSettings;
 import io.vmcored.server.ssh.SshListener;
+import io.vmcored.server.ssh.SshOptions;
+import io.vmcored.server.ssh.auth.AuthorizedKeyStore;
 import io.vmcored.server.storage.DiskGuard;
 import io.vmcored.server.storage.FileSpaceReserver;
 import io.vmcored.server.storage.PrivateFiles;
@@ -70,7 +81,12 @@ public final class VmcoredServer implements AutoCloseable {
         }
     }
 
+    /** Browsers watching live at once; each holds one connection and a bounded queue. */
+    private static final int MAX_EVENT_STREAMS = 64;
+
     private final ServerConfig config;
+    /** What reloadable parts read: {@link #config} with a reload's changes. */
+    private final LiveConfig live;
     private final List<Listener> listeners = new ArrayList<>();
     private ThreadPoolExecutor syncer;
     private ServerContext context;
@@ -79,6 +95,26 @@ public final class VmcoredServer implements AutoCloseable {
 
     public VmcoredServer(ServerConfig config) {
         this.config = config;
+        this.live = new LiveConfig(config);
+    }
+
+    /**
+     * Everything that makes a configuration unusable, found before anything starts: the
+     * settings' own rules and the SSH receiver's (ciphers, paths), each naming where it was set.
+     */
+    public static ServerConfig check(ServerConfig config) {
+        config.validate();
+        if (config.ssh.port() >= 0) {
+            try {
+                SshOptions.from(config.ssh.options());
+            } catch (IllegalArgumentException e) {
+                String key = e.getMessage().replaceAll("^.*?(ssh\\.[a-z-]+).*$", "$1");
+                String origin = config.origin(key);
+                throw new IllegalArgumentException("invalid configuration: "
+                        + (origin == null || origin.startsWith("--") ? "" : origin + ": ") + e.getMessage());
+            }
+        }
+        return config;
     }
 
     /** Starts everything; on a failure what was started is stopped again (and the locks released). */
@@ -93,7 +129,8 @@ public final class VmcoredServer implements AutoCloseable {
     }
 
     private void startParts() throws Exception {
-        config.validate();
+        check(config);
+        LogLevel.apply(config.logLevel);
         for (Path root : List.of(config.spoolDir, config.stateDir)) {
             String was = PrivateFiles.restrict(PrivateFiles.directories(root));
             if (was != null) {
@@ -125,9 +162,11 @@ public final class VmcoredServer implements AutoCloseable {
         IngestBudget budget = new IngestBudget(config.connectionBufferBytes, config.connectionBufferMaxBytes,
                 config.ingestBufferBytes);
         metrics.buffered(budget::queued);
-        Admission admission = new Admission(config, disk, catalog);
+        Admission admission = new Admission(live, disk, catalog);
         RefusalLog refusals = new RefusalLog(metrics);
-        IngestService ingest = new IngestService(catalog, admission, metrics, files, budget, refusals);
+        DumpAdmission dumps = new DumpAdmission(live, admission, disk, catalog,
+                AdmissionOverrides.open(config.stateDir), metrics);
+        IngestService ingest = new IngestService(catalog, admission, dumps, metrics, files, budget, refusals);
         CrashAnalysis crash = CrashAnalysis.start(config.crash, catalog, registry);
         context = new ServerContext(config, group, files, catalog, disk, metrics, registry, tls, admission, crash,
                 budget, ingest);
@@ -137,8 +176,15 @@ public final class VmcoredServer implements AutoCloseable {
             listeners.add(new TcpListener(net, config.ingestPort, config.tlsIngest ? tls : null, ingest));
         }
         if (config.httpPort >= 0) {
+            EventHub events = new EventHub(catalog.uploadsInFlight(), MAX_EVENT_STREAMS);
+            events.start(group);
+            crash.onAnalyzed(events::analyzed);
+            AuthorizedKeyStore keys = new AuthorizedKeyStore(config.stateDir);
+            Console console = new Console(new ConsoleSessions(), events, new ConsoleAssets(), () -> enrolled(keys),
+                    disk::free, disk.minFree());
             listeners.add(new HttpListener(net, config.httpPort, config.tlsHttp ? tls : null,
-                    new HttpApi(ingest, catalog, admission, crash, registry, files, config.idleTimeout, refusals)));
+                    new HttpApi(ingest, catalog, admission, crash, registry, files, config.idleTimeout, refusals,
+                            console)));
         }
         if (config.ssh.port() >= 0) {
             listeners.add(new SshListener(net, config.ssh.port(), config.ssh.options(), config.stateDir, ingest, catalog,
@@ -155,12 +201,23 @@ public final class VmcoredServer implements AutoCloseable {
             l.start();
             LOG.info("{} listening on {}:{}", l.name(), config.bind, l.port());
         }
-        Retention retention = new Retention(catalog, config);
+        Retention retention = new Retention(catalog, live);
         long every = config.retentionInterval.toMillis();
         group.scheduleAtFixedRate(() -> files.execute(retention::sweep), every, every, TimeUnit.MILLISECONDS);
         LOG.info("vmcored started: spool {}, {} dumps in catalog, {} bytes free (minimum {}), disk reservations {}",
                 catalog.spool(), catalog.size(), disk.free(), disk.minFree(),
                 FileSpaceReserver.available() ? "on" : "off (JNA could not load)");
+    }
+
+    /** The SSH receiver's enrolled keys as the console lists them; none when the store cannot be read. */
+    private static List<EnrolledKey> enrolled(AuthorizedKeyStore store) {
+        try {
+            return store.list().stream().map(k -> new EnrolledKey(k.host(), k.type(), k.fingerprint(), k.comment()))
+                    .toList();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("hosts listing: cannot read the enrolled SSH keys ({})", e.toString());
+            return List.of();
+        }
     }
 
     private static ThreadFactory daemonThreads(String prefix) {
@@ -170,6 +227,32 @@ public final class VmcoredServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
+    }
+
+    /**
+     * Applies a reload: the reloadable settings of {@code next} (tokens, retention, steering,
+     * the watermark, event hooks, the log level) from now on, without touching a connection;
+     * the others wait for a restart. Throws, changing nothing, when {@code next} is not valid.
+     * Logs one line saying what changed ({@code cause}: what asked), before the new log level
+     * applies, so that lowering it does not hide its own change.
+     */
+    public synchronized ConfigChange reload(ServerConfig next, String cause) {
+        check(next);
+        ConfigChange change = ConfigChange.between(live.get(), next);
+        ServerConfig merged = change.merged();
+        live.set(merged);
+        if (context != null) {
+            context.disk().minFree(merged.minFreeBytes);
+            context.crash().reconfigure(merged.crash);
+        }
+        LOG.info("{}: configuration reloaded: {}", cause, change.summary());
+        LogLevel.apply(merged.logLevel);
+        return change;
+    }
+
+    /** The configuration running now (the start's, with every reload applied). */
+    public ServerConfig config() {
+        return live.get();
     }
 
     public ServerContext context() {

@@ -21,21 +21,45 @@ public final class EventHooks implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventHooks.class);
     private static final String[] OUTCOMES = {HookResult.OK, HookResult.FAILED, HookResult.TIMEOUT};
 
-    private final Set<String> enabled;
-    private final ExecHook exec;
-    private final Webhook webhook;
-    private final BoundedExecutor executor;
+    /** The hooks as configured now: replaced whole by a reload, read once per event. */
+    private record Hooks(Set<String> enabled, ExecHook exec, Webhook webhook) {
+        static Hooks of(CrashSettings s) {
+            return new Hooks(Set.copyOf(s.events), s.exec.isEmpty() ? null : new ExecHook(Path.of(s.exec), s.execTimeout),
+                    s.webhook.isEmpty() ? null
+                            : new Webhook(URI.create(s.webhook), s.webhookTimeout, s.webhookRetries, s.webhookToken));
+        }
+
+        boolean any() {
+            return exec != null || webhook != null;
+        }
+    }
+
     private final MeterRegistry registry;
+    private final int threads;
+    private final int queue;
+    private volatile Hooks hooks;
+    /** Started with the first configured hook: no threads while there is none. */
+    private volatile BoundedExecutor executor;
 
     public EventHooks(CrashSettings s, MeterRegistry registry) {
-        this.enabled = Set.copyOf(s.events);
-        this.exec = s.exec.isEmpty() ? null : new ExecHook(Path.of(s.exec), s.execTimeout);
-        this.webhook = s.webhook.isEmpty() ? null
-                : new Webhook(URI.create(s.webhook), s.webhookTimeout, s.webhookRetries, s.webhookToken);
-        this.executor = exec == null && webhook == null ? null : new BoundedExecutor("events", s.eventThreads, s.eventQueue);
         this.registry = registry;
+        this.threads = s.eventThreads;
+        this.queue = s.eventQueue;
+        reconfigure(s);
+    }
+
+    /**
+     * Takes the hooks, their timeouts and the events that run them from {@code s} (a reload);
+     * runs already queued finish with the hooks they were queued for. Threads and queue size
+     * stay as started.
+     */
+    public synchronized void reconfigure(CrashSettings s) {
+        Hooks next = Hooks.of(s);
+        if (next.any() && executor == null) {
+            executor = new BoundedExecutor("events", threads, queue);
+        }
         for (String hook : new String[] {"exec", "webhook"}) {
-            if (hook.equals("exec") ? exec == null : webhook == null) {
+            if (hook.equals("exec") ? next.exec() == null : next.webhook() == null) {
                 continue; // series only for configured hooks
             }
             dropped(hook);
@@ -45,18 +69,20 @@ public final class EventHooks implements AutoCloseable {
                 }
             }
         }
+        hooks = next;
     }
 
     /** Queues {@code e} for each configured hook; never blocks. */
     public void fire(DumpEvent e) {
-        if (executor == null || !enabled.contains(e.event())) {
+        Hooks h = hooks;
+        if (!h.any() || !h.enabled().contains(e.event())) {
             return;
         }
-        if (exec != null) {
-            submit("exec", e, () -> exec.run(e));
+        if (h.exec() != null) {
+            submit("exec", e, () -> h.exec().run(e));
         }
-        if (webhook != null) {
-            submit("webhook", e, () -> webhook.post(e));
+        if (h.webhook() != null) {
+            submit("webhook", e, () -> h.webhook().post(e));
         }
     }
 
@@ -94,8 +120,9 @@ public final class EventHooks implements AutoCloseable {
     /** Lets queued runs finish (each is bounded by its timeout), then stops. */
     @Override
     public void close() {
-        if (executor != null) {
-            executor.close(30);
+        BoundedExecutor x = executor;
+        if (x != null) {
+            x.close(30);
         }
     }
 }

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * {@code GET /api/v1/dumps?limit=&cursor=&host=&state=&signature=&kernel=&since=&until=}: one
+ * {@code GET /api/v1/dumps?limit=&cursor=&host=&state=&signature=&kernel=&since=&until=&q=}: one
  * page of the catalog, newest first, as {@code {"items":[...],"total":N,"next":cursor|null}}.
  * Every parameter is checked: a typo (an unknown parameter, a host or signature no dump has)
  * is an IllegalArgumentException naming the parameter and the value (a 400), never an empty
@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
 final class DumpQueries {
 
     private static final List<String> PARAMS = List.of("limit", "cursor", "host", "state", "signature", "kernel", "since",
-            "until");
+            "until", "q");
     private static final String STATES = Arrays.stream(DumpState.values()).map(DumpState::wire)
             .collect(Collectors.joining(", "));
 
@@ -66,7 +66,8 @@ final class DumpQueries {
                 } + " in the catalog");
             }
         }
-        return query.withHost(param(q, "host")).withSignature(param(q, "signature")).withKernel(param(q, "kernel"));
+        return query.withHost(param(q, "host")).withSignature(param(q, "signature")).withKernel(param(q, "kernel"))
+                .withText(param(q, "q"));
     }
 
     static String param(QueryStringDecoder q, String name) {

@@ -102,6 +102,7 @@ final class DumpRoutes {
                 return;
             }
             LOG.info("dump {} of host {} deleted by the operator at {}", r.id(), r.host(), peer);
+            api.console().events().deleted(r.id(), r.host());
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("id", r.id());
             body.put("host", r.host());

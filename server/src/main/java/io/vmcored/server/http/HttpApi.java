@@ -3,6 +3,7 @@ package io.vmcored.server.http;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vmcored.server.analysis.CrashAnalysis;
 import io.vmcored.server.catalog.DumpCatalog;
+import io.vmcored.server.http.console.Console;
 import io.vmcored.server.ingest.Admission;
 import io.vmcored.server.ingest.IngestService;
 import io.vmcored.server.ingest.RefusalLog;
@@ -20,8 +21,9 @@ import java.util.concurrent.ExecutorService;
  * @param files       blocking file work (downloads)
  * @param idleTimeout named in the problem of an upload cut for idleness
  * @param refusals    refused reads: logged and counted
+ * @param console     the web console: logins, live events, keys, spool space
  */
 public record HttpApi(IngestService ingest, DumpCatalog catalog, Admission access, CrashAnalysis crash,
                       PrometheusMeterRegistry registry, ExecutorService files, Duration idleTimeout,
-                      RefusalLog refusals) {
+                      RefusalLog refusals, Console console) {
 }

@@ -25,6 +25,19 @@ public final class HttpListener extends NettyListener {
         return "http";
     }
 
+    /** Event streams never end by themselves: a graceful stop ends them with the listener. */
+    @Override
+    public void stopAccepting() {
+        super.stopAccepting();
+        api.console().events().close();
+    }
+
+    @Override
+    public void close() {
+        super.close();
+        api.console().events().close();
+    }
+
     @Override
     protected void protocol(ChannelPipeline pipeline) {
         pipeline.addLast("codec", new HttpServerCodec(4096, 16384, 1 << 16));

@@ -14,6 +14,8 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.vmcored.server.catalog.DumpRecord;
 import io.vmcored.server.catalog.Transport;
+import io.vmcored.server.http.console.ConsoleSessions;
+import io.vmcored.server.http.console.EventStream;
 import io.vmcored.server.ingest.RefusedException;
 import io.vmcored.server.ingest.UploadPump;
 import io.vmcored.server.storage.SpoolLayout;
@@ -36,6 +38,7 @@ final class HttpSession extends ChannelInboundHandlerAdapter {
 
     private final HttpApi api;
     private HttpUpload upload;
+    private EventStream stream;
     private boolean discarding;
     private boolean head;
 
@@ -91,6 +94,23 @@ final class HttpSession extends ChannelInboundHandlerAdapter {
             case HEALTH -> reply(ctx, Responses.text(HttpResponseStatus.OK, "ok\n", "text/plain"));
             case METRICS -> reply(ctx, Responses.text(HttpResponseStatus.OK, api.registry().scrape(),
                     "text/plain; version=0.0.4; charset=utf-8"));
+            case CONSOLE -> console(ctx, req).asset(q.path());
+            case SESSION -> console(ctx, req).session(caller(req));
+            case LOGIN -> {
+                if (sameOrigin(ctx, req)) {
+                    console(ctx, req).login();
+                }
+            }
+            case LOGOUT -> {
+                if (sameOrigin(ctx, req)) {
+                    console(ctx, req).logout(caller(req));
+                }
+            }
+            case EVENTS, UPLOADS, HOSTS, CRASH_STATS, STATUS -> {
+                if (authorizedReader(ctx, req)) {
+                    liveRoute(ctx, req, q, route);
+                }
+            }
             case LIST -> {
                 if (authorizedReader(ctx, req)) {
                     reply(ctx, Responses.json(HttpResponseStatus.OK, DumpQueries.list(api.catalog(), q)));
@@ -101,9 +121,57 @@ final class HttpSession extends ChannelInboundHandlerAdapter {
                     reply(ctx, Responses.json(HttpResponseStatus.OK, api.crash().signatures()));
                 }
             }
+            case ADMISSION, ADMISSION_HOST, ADMISSION_SIGNATURE -> {
+                discarding = true; // a PUT here carries its value in the query
+                boolean change = route != Route.ADMISSION;
+                if (change ? sameOrigin(ctx, req) && authorizedChange(ctx, req) : authorizedReader(ctx, req)) {
+                    new AdmissionRoutes(api, ctx, r -> reply(ctx, r)).serve(req, q, route);
+                }
+            }
             case UPLOAD, END -> uploadRoute(ctx, req, q, route, Route.decodedParts(q.rawPath()));
             default -> dumpRoute(ctx, req, route, Route.decodedParts(q.rawPath()));
         }
+    }
+
+    private void liveRoute(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder q, Route route) {
+        ConsoleRoutes c = console(ctx, req);
+        switch (route) {
+            case EVENTS -> {
+                stream = c.events();
+                discarding = true;
+            }
+            case UPLOADS -> c.uploads();
+            case HOSTS -> c.hosts();
+            case CRASH_STATS -> c.crashStats(q);
+            default -> c.status();
+        }
+    }
+
+    private ConsoleRoutes console(ChannelHandlerContext ctx, HttpRequest req) {
+        return new ConsoleRoutes(api, ctx, req, r -> reply(ctx, r));
+    }
+
+    private Caller caller(HttpRequest req) {
+        return Caller.of(req, api.console().sessions());
+    }
+
+    /**
+     * A browser sends {@code Origin} with every POST and DELETE: one naming another site is a
+     * cross-site request, refused whatever credentials it carries (the cookie's SameSite=Strict
+     * and the CSRF header are the other two locks).
+     */
+    private boolean sameOrigin(ChannelHandlerContext ctx, HttpRequest req) {
+        String origin = req.headers().get(HttpHeaderNames.ORIGIN);
+        String host = req.headers().get(HttpHeaderNames.HOST);
+        if (origin == null || host != null && origin.replaceFirst("^https?://", "").equals(host)) {
+            return true;
+        }
+        discarding = true;
+        api.refusals().refused("http", Peers.of(ctx), "cross_site", req.method() + " "
+                + new QueryStringDecoder(req.uri()).path() + " from origin " + origin);
+        reply(ctx, Responses.error(HttpResponseStatus.FORBIDDEN, "cross_site",
+                "request from another site (Origin " + origin + "): refused"));
+        return false;
     }
 
     private void uploadRoute(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder q, Route route, String[] parts) {
@@ -122,7 +190,8 @@ final class HttpSession extends ChannelInboundHandlerAdapter {
     /** The operator's routes on one dump ({@link DumpRoutes}). */
     private void dumpRoute(ChannelHandlerContext ctx, HttpRequest req, Route route, String[] parts) {
         String name = route == Route.FILE ? SpoolLayout.checkName("file name", parts[2]) : null;
-        if (!authorizedReader(ctx, req)) {
+        boolean delete = req.method().equals(HttpMethod.DELETE);
+        if (delete ? !sameOrigin(ctx, req) || !authorizedChange(ctx, req) : !authorizedReader(ctx, req)) {
             return;
         }
         Optional<DumpRecord> rec = api.catalog().get(parts[0]);
@@ -164,11 +233,28 @@ final class HttpSession extends ChannelInboundHandlerAdapter {
                 "a file of this dump is missing from the server's spool (the server log names it)");
     }
 
-    private boolean authorizedReader(ChannelHandlerContext ctx, HttpRequest req) {
-        String token = Auth.token(req);
-        if (api.access().mayRead(token)) {
+    /** Deleting: the operator's token, or an operator's console session with its CSRF header. */
+    private boolean authorizedChange(ChannelHandlerContext ctx, HttpRequest req) {
+        Caller caller = caller(req);
+        if (caller.mayChange(api.access(), req)) {
             return true;
         }
+        api.refusals().refused("http", Peers.of(ctx), caller.reason(),
+                req.method() + " " + new QueryStringDecoder(req.uri()).path() + ": changes need the operator token");
+        reply(ctx, Responses.error(caller.session() != null ? HttpResponseStatus.FORBIDDEN : HttpResponseStatus.UNAUTHORIZED,
+                "unauthorized", caller.session() != null
+                        ? "this console session may not change dumps (viewer, or the " + ConsoleSessions.CSRF_HEADER
+                        + " header is missing or wrong)"
+                        : "changes need the operator token (Authorization: Bearer ...)"));
+        return false;
+    }
+
+    private boolean authorizedReader(ChannelHandlerContext ctx, HttpRequest req) {
+        Caller caller = caller(req);
+        if (caller.mayRead(api.access())) {
+            return true;
+        }
+        String token = caller.token();
         api.refusals().refused("http", Peers.of(ctx), token == null || token.isEmpty() ? "no_token" : "bad_token",
                 req.method() + " " + new QueryStringDecoder(req.uri()).path() + ": reading needs the operator token");
         reply(ctx, Responses.error(HttpResponseStatus.UNAUTHORIZED, "unauthorized",
@@ -189,7 +275,18 @@ final class HttpSession extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (stream != null && ctx.channel().isWritable()) {
+            stream.writable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (stream != null) {
+            return; // an event stream sends, its client only listens: quiet is normal (pings keep it alive)
+        }
         if (evt instanceof IdleStateEvent && ctx.channel().config().isAutoRead()) {
             if (upload != null) {
                 upload.abort(ctx, "no data for " + api.idleTimeout().toSeconds() + "s (idle timeout)");
@@ -201,6 +298,9 @@ final class HttpSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (stream != null) {
+            api.console().events().closed(stream);
+        }
         if (upload != null) {
             upload.abort(ctx, "connection closed before the end of the body");
         }

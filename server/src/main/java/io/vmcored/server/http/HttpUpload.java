@@ -3,6 +3,7 @@ package io.vmcored.server.http;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vmcored.server.catalog.Transport;
 import io.vmcored.server.ingest.IngestService;
@@ -25,13 +26,17 @@ final class HttpUpload {
     private boolean bodyDone;
     private boolean draining;
 
-    private HttpUpload(HttpApi api, ChannelHandlerContext ctx, Transport transport, UploadRequest request) {
+    private HttpUpload(HttpApi api, ChannelHandlerContext ctx, Transport transport, UploadRequest request, long length) {
         this.pump = api.ingest().open(transport, request, ctx.channel(), t -> end(ctx, UploadPump.message(t)));
+        if (length >= 0) {
+            pump.expect(request.offset() + length);
+        }
     }
 
     /** Opens the upload of {@code host}'s file that {@code q} names; a refusal ends it at once, answered. */
     static HttpUpload start(HttpApi api, ChannelHandlerContext ctx, HttpRequest req, String host, QueryStringDecoder q) {
-        return new HttpUpload(api, ctx, Transport.HTTP, request(req, host, q, Peers.of(ctx)));
+        return new HttpUpload(api, ctx, Transport.HTTP, request(req, host, q, Peers.of(ctx)),
+                HttpUtil.getContentLength(req, -1L));
     }
 
     /** The query in the ingest service's terms (upload status, PUT). */

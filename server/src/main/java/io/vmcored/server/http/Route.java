@@ -20,6 +20,12 @@ enum Route {
     METRICS(HttpMethod.GET, HttpMethod.HEAD),
     LIST(HttpMethod.GET, HttpMethod.HEAD),
     SIGNATURES(HttpMethod.GET, HttpMethod.HEAD),
+    /** {@code /api/v1/admission}: the admission policy, its exceptions and counts. */
+    ADMISSION(HttpMethod.GET, HttpMethod.HEAD),
+    /** {@code /api/v1/admission/hosts/{host}}: always a full dump from this host (PUT), or not (DELETE). */
+    ADMISSION_HOST(HttpMethod.PUT, HttpMethod.DELETE),
+    /** {@code /api/v1/admission/signatures/{signature}?extra=N}: N more full dumps of this crash. */
+    ADMISSION_SIGNATURE(HttpMethod.PUT, HttpMethod.DELETE),
     /** {@code /dumps/{host}}: an upload and its resume point. */
     UPLOAD(HttpMethod.PUT, HttpMethod.GET, HttpMethod.HEAD),
     /** {@code /dumps/{host}/end}. */
@@ -31,9 +37,28 @@ enum Route {
     /** {@code /dumps/{id}/manifest.json}: the manifest file as stored. */
     MANIFEST(HttpMethod.GET, HttpMethod.HEAD),
     /** {@code /dumps/{id}/files/{name}}: any file the manifest lists. */
-    FILE(HttpMethod.GET, HttpMethod.HEAD);
+    FILE(HttpMethod.GET, HttpMethod.HEAD),
+    /** {@code /api/v1/events}: server-sent events (uploads, progress, analyses). */
+    EVENTS(HttpMethod.GET),
+    /** {@code /api/v1/uploads}: the uploads running now. */
+    UPLOADS(HttpMethod.GET, HttpMethod.HEAD),
+    /** {@code /api/v1/hosts}: hosts, their dumps per state, newest dump and SSH keys. */
+    HOSTS(HttpMethod.GET, HttpMethod.HEAD),
+    /** {@code /api/v1/stats/crashes}: dumps per hour or day by signature. */
+    CRASH_STATS(HttpMethod.GET, HttpMethod.HEAD),
+    /** {@code /api/v1/status}: spool space, dump counts, uploads running. */
+    STATUS(HttpMethod.GET, HttpMethod.HEAD),
+    /** {@code /} and {@code /console/...}: the web console's files. */
+    CONSOLE(HttpMethod.GET, HttpMethod.HEAD),
+    /** {@code /console/session}: whether a login is needed, who is logged in, the CSRF token. */
+    SESSION(HttpMethod.GET, HttpMethod.HEAD),
+    /** {@code /console/login}: token in a header, answered with a session cookie. */
+    LOGIN(HttpMethod.POST),
+    /** {@code /console/logout}. */
+    LOGOUT(HttpMethod.POST);
 
     static final String DUMPS = "/api/v1/dumps";
+    static final String ADMISSION_PATH = "/api/v1/admission";
 
     private final List<HttpMethod> methods;
 
@@ -52,8 +77,36 @@ enum Route {
                 return LIST;
             case "/api/v1/signatures":
                 return SIGNATURES;
+            case ADMISSION_PATH:
+                return ADMISSION;
+            case "/api/v1/events":
+                return EVENTS;
+            case "/api/v1/uploads":
+                return UPLOADS;
+            case "/api/v1/hosts":
+                return HOSTS;
+            case "/api/v1/stats/crashes":
+                return CRASH_STATS;
+            case "/api/v1/status":
+                return STATUS;
+            case "/console/session":
+                return SESSION;
+            case "/console/login":
+                return LOGIN;
+            case "/console/logout":
+                return LOGOUT;
+            case "/":
+                return CONSOLE;
             default:
                 break;
+        }
+        if (path.startsWith(ADMISSION_PATH + "/")) {
+            String[] p = path.substring(ADMISSION_PATH.length() + 1).split("/", -1);
+            return p.length != 2 || p[1].isEmpty() ? null
+                    : p[0].equals("hosts") ? ADMISSION_HOST : p[0].equals("signatures") ? ADMISSION_SIGNATURE : null;
+        }
+        if (path.startsWith("/console/")) {
+            return CONSOLE;
         }
         if (!path.startsWith(DUMPS + "/")) {
             return null;

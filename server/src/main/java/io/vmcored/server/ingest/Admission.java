@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Who may upload or read, whether the disk takes another upload, and what the server asks
@@ -15,12 +16,13 @@ import java.util.Map;
  */
 public final class Admission {
 
-    private final ServerConfig config;
+    /** Read once per decision: a reload swaps tokens and steering between two decisions, never within one. */
+    private final Supplier<ServerConfig> live;
     private final DiskGuard disk;
     private final DumpCatalog catalog;
 
-    public Admission(ServerConfig config, DiskGuard disk, DumpCatalog catalog) {
-        this.config = config;
+    public Admission(Supplier<ServerConfig> live, DiskGuard disk, DumpCatalog catalog) {
+        this.live = live;
         this.disk = disk;
         this.catalog = catalog;
     }
@@ -32,6 +34,7 @@ public final class Admission {
      * upload token.
      */
     public boolean mayUpload(String host, String token) {
+        ServerConfig config = live.get();
         return config.uploadsOpen() || same(token, config.operatorToken) || same(token, config.hostTokens.get(host))
                 || same(token, config.uploadToken);
     }
@@ -42,11 +45,18 @@ public final class Admission {
      * another host's dump.
      */
     public boolean mayReplace(String host, String token) {
+        ServerConfig config = live.get();
         return config.uploadsOpen() || same(token, config.operatorToken) || same(token, config.hostTokens.get(host));
     }
 
-    /** Reading and downloading dumps needs the operator token (open if none configured). */
+    /** Reading and downloading dumps needs the operator or the viewer token (open if no operator token is configured). */
     public boolean mayRead(String token) {
+        return mayChange(token) || same(token, live.get().viewerToken);
+    }
+
+    /** Deleting dumps is the operator's alone (open if no operator token is configured). */
+    public boolean mayChange(String token) {
+        ServerConfig config = live.get();
         return config.operatorToken.isEmpty() || same(token, config.operatorToken);
     }
 
@@ -57,6 +67,7 @@ public final class Admission {
 
     /** What the server asks this host's agent for; empty when it should send as configured. */
     public Map<String, String> steer(String host) {
+        ServerConfig config = live.get();
         Map<String, String> s = new LinkedHashMap<>();
         if (config.steerDmesgOnlyBelow > 0 && disk.free() < config.steerDmesgOnlyBelow) {
             s.put("mode", "dmesg");

@@ -48,10 +48,12 @@ public final class IngestService {
     private final ExecutorService files;
     private final IngestBudget budget;
     private final RefusalLog refusals;
+    private final DumpAdmission dumps;
 
-    public IngestService(DumpCatalog catalog, Admission admission, IngestMetrics metrics, ExecutorService files,
-                         IngestBudget budget, RefusalLog refusals) {
+    public IngestService(DumpCatalog catalog, Admission admission, DumpAdmission dumps, IngestMetrics metrics,
+                         ExecutorService files, IngestBudget budget, RefusalLog refusals) {
         this.refusals = refusals;
+        this.dumps = dumps;
         this.catalog = catalog;
         this.admission = admission;
         this.metrics = metrics;
@@ -69,9 +71,12 @@ public final class IngestService {
                 checkDisk(); // a file already complete is still reported: the sender's last answer may have been lost
             }
             ResumePoint rp = rec.map(r -> r.resumePoint(req.file())).orElse(null);
+            // asking for the dump file, after its kernel log: the admission decision
+            Map<String, String> steer = req.mainFile() && fileState != DumpState.COMPLETE
+                    ? dumps.decide(req.host(), req.dumpId(), rec).steer() : admission.steer(req.host());
             return new UploadStatus(rec.map(DumpRecord::id).orElse(null), rec.map(r -> r.state().wire()).orElse("new"),
                     req.file(), fileState == null ? "new" : fileState.wire(), rp == null ? 0 : rp.from(),
-                    rp == null ? 0 : rp.committed(), admission.steer(req.host()));
+                    rp == null ? 0 : rp.committed(), steer);
         });
     }
 
@@ -155,6 +160,7 @@ public final class IngestService {
             r.update(m -> m.steer = steer);
         }
         if (req.mainFile()) {
+            dumps.started(r);
             r.setDumpFile(req.file());
             if (!req.options().isEmpty()) {
                 r.update(m -> m.sender = req.options());
@@ -240,6 +246,9 @@ public final class IngestService {
             return UploadResult.storage(failure == null ? "upload did not start" : UploadPump.message(failure));
         }
         DumpRecord r = up.record();
+        if (up.name().equals(r.summary().dumpFile())) {
+            dumps.ended(r);
+        }
         if (failure instanceof ResumeMismatchException) {
             r.fail("resumed stream did not match the committed part");
             ResumePoint rp = r.resumePoint(up.name());
@@ -267,6 +276,11 @@ public final class IngestService {
     public RefusedException refuse(Refusal reason, String message, Long offset) {
         metrics.refused(reason.metric());
         return new RefusedException(reason, message, offset);
+    }
+
+    /** The admission policy of dumps (its operator API). */
+    public DumpAdmission dumpAdmission() {
+        return dumps;
     }
 
     ExecutorService files() {

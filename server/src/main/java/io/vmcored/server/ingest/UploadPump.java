@@ -45,6 +45,7 @@ public final class UploadPump {
     private final Consumer<Throwable> onFailure;
     private volatile FileUpload upload;
     private volatile Throwable failure;
+    private volatile long expected = -1;
     private long sinceDiskCheck;
 
     UploadPump(IngestService service, Channel channel, Consumer<Throwable> onFailure) {
@@ -55,6 +56,18 @@ public final class UploadPump {
         this.onFailure = onFailure;
     }
 
+    /**
+     * The sender announced the stream's whole length (HTTP Content-Length plus offset): shown
+     * as progress and ETA while the upload runs. Any thread.
+     */
+    public void expect(long bytes) {
+        expected = bytes;
+        FileUpload up = upload;
+        if (up != null) {
+            up.expect(bytes);
+        }
+    }
+
     /** Opens the upload; resolves with it (or fails) on a file thread. */
     CompletableFuture<FileUpload> open(Opener opener) {
         CompletableFuture<FileUpload> f = new CompletableFuture<>();
@@ -62,6 +75,9 @@ public final class UploadPump {
             try {
                 upload = opener.open();
                 upload.onStop(() -> channel.close());
+                if (expected >= 0) {
+                    upload.expect(expected);
+                }
                 f.complete(upload);
             } catch (Throwable t) {
                 fail(t);

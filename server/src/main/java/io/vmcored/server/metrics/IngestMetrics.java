@@ -32,6 +32,7 @@ public final class IngestMetrics implements UploadObserver {
     public static final String CONNECTIONS = "vmcored.connections.open";
     public static final String BUFFERED = "vmcored.ingest.buffered";
     public static final String AUTH_FAILURES = "vmcored.auth.failures";
+    public static final String ADMISSION = "vmcored.admission.decisions";
 
     private final MeterRegistry registry;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -113,6 +114,12 @@ public final class IngestMetrics implements UploadObserver {
     public void authFailed(String transport, String reason) {
         Counter.builder(AUTH_FAILURES).description("Logins and tokens refused, by transport and reason")
                 .tag("transport", transport).tag("reason", reason).register(registry).increment();
+    }
+
+    /** An admission decision on a dump: full, reduced, dmesg or wait, and why (docs/metrics.md). */
+    public void admission(String decision, String reason) {
+        Counter.builder(ADMISSION).description("Admission decisions on dumps, by decision and reason")
+                .tag("decision", decision).tag("reason", reason).register(registry).increment();
     }
 
     /** Returns the number of open connections including this one. */

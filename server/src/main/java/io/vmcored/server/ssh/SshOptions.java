@@ -1,5 +1,6 @@
 package io.vmcored.server.ssh;
 
+import io.vmcored.server.config.SshSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,19 +22,10 @@ import org.apache.sshd.common.cipher.BuiltinCiphers;
  */
 public record SshOptions(String enrollPassword, List<String> basePaths, List<String> ciphers, Duration settle) {
 
-    public static final List<String> DEFAULT_BASE_PATHS = List.of("/var/crash");
-    /**
-     * OpenSSH's client takes the first of ITS list (chacha20, aes-ctr, aes-gcm) that the server
-     * offers, so offering only AES-GCM makes it pick AES-GCM: 2-3x faster than chacha20 in MINA.
-     * Clients older than OpenSSH 6.2 need aes128-ctr added.
-     */
-    public static final List<String> DEFAULT_CIPHERS = List.of("aes128-gcm@openssh.com", "aes256-gcm@openssh.com");
+    public static final List<String> DEFAULT_BASE_PATHS = list(SshSettings.BASE_PATHS, List.of());
+    public static final List<String> DEFAULT_CIPHERS = list(SshSettings.CIPHERS, List.of());
     static final Set<String> KNOWN_KEYS = Set.of("enroll-password", "base-paths", "ciphers", "settle-seconds");
-    /**
-     * kdump clients run one ssh session per command (mkdir, dd, mv, scp), so no session's end is
-     * the dump's end: a dump with no session for this long is ended as it stands.
-     */
-    public static final Duration DEFAULT_SETTLE = Duration.ofMinutes(2);
+    public static final Duration DEFAULT_SETTLE = SshSettings.SETTLE;
     static final int MIN_PASSWORD = 8;
 
     public static SshOptions defaults() {

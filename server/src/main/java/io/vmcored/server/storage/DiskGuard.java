@@ -12,7 +12,7 @@ import java.nio.file.Path;
 public final class DiskGuard {
 
     private final FileStore store;
-    private final long minFree;
+    private volatile long minFree;
 
     public DiskGuard(Path spool, long minFreeBytes) throws IOException {
         this.store = Files.getFileStore(spool);
@@ -30,6 +30,11 @@ public final class DiskGuard {
 
     public long minFree() {
         return minFree;
+    }
+
+    /** A new watermark (a reload); uploads already running are judged by it from now on. */
+    public void minFree(long bytes) {
+        this.minFree = bytes;
     }
 
     public boolean low() {

@@ -18,7 +18,8 @@ import net.jpountz.xxhash.XXHashFactory;
 /**
  * Stores one upload into one file of a dump directory, blocking (call it from the file
  * executor, never an event loop). A fresh upload goes through the protocol's
- * {@link StreamReceiver} (sniff, rearrange flattened, store others raw, mark incomplete).
+ * {@link StreamReceiver} (sniff, rearrange flattened, store others raw, mark incomplete),
+ * unwrapped first by {@link UnwrappingReceiver} when a compressor wraps it.
  * A resumed upload first checks the resent overlap against the {@link ResumePoint}
  * and then continues where the committed part ended.
  */
@@ -34,7 +35,7 @@ public final class UploadWriter implements AutoCloseable {
 
     private final FileChannel ch;
     private final FileSpaceReserver space;
-    private final StreamReceiver receiver;
+    private final UnwrappingReceiver receiver;
     private final ResumePoint resumedFrom;
     private final CommitWindow window;
     private StreamingXXHash64 overlapHash;
@@ -48,9 +49,9 @@ public final class UploadWriter implements AutoCloseable {
         this.resumedFrom = from;
         this.window = new CommitWindow(from);
         if (from == null) {
-            receiver = new StreamReceiver(ch, limits, space);
+            receiver = UnwrappingReceiver.fresh(ch, limits, space);
         } else {
-            receiver = StreamReceiver.resuming(ch, kind, from.committed(), limits, space);
+            receiver = UnwrappingReceiver.resuming(StreamReceiver.resuming(ch, kind, from.committed(), limits, space));
             streamPos = from.from();
             overlapHash = XXHashFactory.fastestInstance().newStreamingHash64(0);
         }
@@ -127,6 +128,11 @@ public final class UploadWriter implements AutoCloseable {
         return streamPos;
     }
 
+    /** The compressor the upload came wrapped in (it is stored unwrapped), or null. */
+    public ContentKind wrapper() {
+        return receiver.wrapper();
+    }
+
     /** True while a resumed upload is still proving its overlap. */
     public boolean verifying() {
         return overlapHash != null;
@@ -152,6 +158,7 @@ public final class UploadWriter implements AutoCloseable {
     /** Gives back blocks reserved past the file's end, then closes the file. */
     @Override
     public void close() throws IOException {
+        receiver.close();
         try {
             space.close(ch.size());
         } finally {

@@ -40,6 +40,23 @@ class CrashAnalysisTest {
     Path tmp;
 
     @Test
+    void problemsWithADamagedDumpNeverNameTheServersPaths() throws Exception {
+        byte[] bogus = new byte[16384]; // a kdump signature and nothing valid after it
+        System.arraycopy("KDUMP   ".getBytes(StandardCharsets.US_ASCII), 0, bogus, 0, 8);
+        Path body = Files.write(tmp.resolve("bogus.dump"), bogus);
+        ServerConfig c = TestServer.config(tmp);
+        c.operatorToken = OP;
+        try (TestServer s = TestServer.start(c)) {
+            s.sh("curl -sS -o /dev/null -H 'Authorization: Bearer " + OP + "' -T " + body + " http://127.0.0.1:$HTTP/api/v1/dumps/web3");
+            DumpRecord r = Waits.analyzed(s, "web3");
+            String meta = s.sh("curl -sS -H 'Authorization: Bearer " + OP + "' http://127.0.0.1:$HTTP/api/v1/dumps/" + r.id());
+            assertTrue(meta.contains("vmcore: "), "the problems name the file as the dump directory does: " + meta);
+            assertFalse(meta.contains(tmp.toString()) || meta.contains(c.spoolDir.toAbsolutePath().toString()),
+                    "no server path in the manifest the API serves: " + meta);
+        }
+    }
+
+    @Test
     void twoStreamsOfOneCrashGroupUnderOneSignature() throws Exception {
         Path kdump = Fixtures.stream("kdump-zlib-d31");
         Path elf = Fixtures.stream("elf-d31");

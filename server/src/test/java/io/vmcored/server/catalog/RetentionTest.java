@@ -36,16 +36,16 @@ class RetentionTest {
         ServerConfig c = new ServerConfig();
         c.retentionMaxAge = Duration.ofDays(7);
         c.retentionMaxPerHost = 2;
-        List<String> deleted = new Retention(cat, c).sweep();
+        List<String> deleted = new Retention(cat, () -> c).sweep();
         assertEquals(List.of(old.id(), a1.id()).stream().sorted().toList(), deleted.stream().sorted().toList(),
                 "age removes the 30-day-old dump, count keeps the newest 2 of host a");
         assertFalse(Files.exists(old.directory()), "deleted directory is gone");
 
         c.retentionMaxTotalBytes = 2500;
-        deleted = new Retention(cat, c).sweep();
+        deleted = new Retention(cat, () -> c).sweep();
         assertEquals(List.of(b1.id()), deleted, "oldest first until at most 2500 bytes remain (a2 + a3 = 2000)");
         c.retentionMaxTotalBytes = 1500;
-        deleted = new Retention(cat, c).sweep();
+        deleted = new Retention(cat, () -> c).sweep();
         assertEquals(List.of(a2.id()), deleted, "then a2, to get under 1500");
         assertTrue(Files.exists(a3.directory()), "newest dump kept");
         assertTrue(Files.exists(inFlight.record().directory()), "dump in flight never deleted");

@@ -32,12 +32,12 @@ class ServerConfigTest {
         Path f = tmp.resolve("vmcored.properties");
         Files.writeString(f, String.join("\n", "bind = 0.0.0.0", "spool.min-free = 2G", "retention.max-age = 14d",
                 "auth.host-token.web1 = abcdefgh12", "auth.operator-token = operator-secret",
-                "ssh.host-key = /etc/vmcored/key", "limits.idle-timeout = 90s"));
+                "ssh.base-paths = /var/crash,/srv/crash", "limits.idle-timeout = 90s"));
         ServerConfig c = new ServerConfig().load(f).validate();
         assertEquals(2L << 30, c.minFreeBytes, "spool.min-free");
         assertEquals(Duration.ofDays(14), c.retentionMaxAge, "retention.max-age");
         assertEquals("abcdefgh12", c.hostTokens.get("web1"), "host token");
-        assertEquals("/etc/vmcored/key", c.ssh.option("host-key", null), "ssh option kept for the SSH receiver");
+        assertEquals("/var/crash,/srv/crash", c.ssh.option("base-paths", null), "ssh option kept for the SSH receiver");
         assertEquals(Duration.ofSeconds(90), c.idleTimeout, "idle timeout");
     }
 

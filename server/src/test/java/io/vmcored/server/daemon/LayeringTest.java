@@ -32,7 +32,7 @@ class LayeringTest {
             Map.entry("events", 4), Map.entry("metrics", 4),
             Map.entry("catalog", 3),
             Map.entry("storage", 2),
-            Map.entry("config", 1));
+            Map.entry("config", 1), Map.entry("log", 1));
 
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?io\\.vmcored\\.server\\.(\\w+)\\.",
             Pattern.MULTILINE);

@@ -82,6 +82,29 @@ class ExecHookTest {
                 "dump-started " + second.id(), "dump-completed " + second.id()), log, "arguments, in order (one events thread)");
     }
 
+    /** A reload adds, changes and removes hooks for the dumps that follow; events threads start with the first. */
+    @Test
+    void aReloadChangesTheHooksOfTheDumpsThatFollow() throws Exception {
+        Path out = Files.createDirectory(tmp.resolve("out"));
+        Path hook = script("hook.sh", "#!/bin/sh\necho \"$1 $VMCORED_HOST\" >> " + out.resolve("events.log") + "\n");
+        ServerConfig c = TestServer.config(tmp);
+        Path flat = Fixtures.stream("kdump-zlib-d31");
+        try (TestServer s = TestServer.start(c)) {
+            s.sh("curl -sS -o /dev/null -T " + flat + " http://127.0.0.1:$HTTP/api/v1/dumps/web1");
+            Waits.analyzed(s, "web1");
+            s.server.reload(TestServer.config(tmp).set("events.exec", hook.toString()).set("events.on", "dump-completed"),
+                    "test");
+            s.sh("curl -sS -o /dev/null -T " + flat + " http://127.0.0.1:$HTTP/api/v1/dumps/web2");
+            Waits.analyzed(s, "web2");
+            Waits.until("the hook ran for web2", () -> Files.exists(out.resolve("events.log")));
+            s.server.reload(TestServer.config(tmp), "test");
+            s.sh("curl -sS -o /dev/null -T " + flat + " http://127.0.0.1:$HTTP/api/v1/dumps/web3");
+            Waits.analyzed(s, "web3");
+        }
+        assertEquals(List.of("dump-completed web2"), Files.readAllLines(out.resolve("events.log")),
+                "no hook before the reload that added it, only the events it names, none after the one that removed it");
+    }
+
     @Test
     void hookPastItsTimeoutIsKilledWithItsChildrenAndIngestGoesOn() throws Exception {
         Path out = Files.createDirectory(tmp.resolve("out"));

@@ -53,6 +53,11 @@ class AuthorizationMatrixTest {
         {"HEAD /api/v1/dumps",                             R401,     R401,       R401,      R401,     "200"},
         {"GET /api/v1/signatures",                         R401,     R401,       R401,      R401,     "200"},
         {"HEAD /api/v1/signatures",                        R401,     R401,       R401,      R401,     "200"},
+        {"GET /api/v1/admission",                          R401,     R401,       R401,      R401,     "200"},
+        {"PUT /api/v1/admission/hosts/web9",               R401,     R401,       R401,      R401,     "200"},
+        {"DELETE /api/v1/admission/hosts/web9",            R401,     R401,       R401,      R401,     "200"},
+        {"PUT /api/v1/admission/signatures/0123456789abcdef?extra=2", R401, R401, R401,   R401,     "200"},
+        {"DELETE /api/v1/admission/signatures/0123456789abcdef", R401, R401,     R401,      R401,     "200"},
         {"GET /api/v1/dumps/{id}",                         R401,     R401,       R401,      R401,     "200"},
         {"HEAD /api/v1/dumps/{id}",                        R401,     R401,       R401,      R401,     "200"},
         {"GET /api/v1/dumps/{id}/vmcore",                  R401,     R401,       R401,      R401,     "200"},
@@ -61,6 +66,15 @@ class AuthorizationMatrixTest {
         {"HEAD /api/v1/dumps/{id}/manifest.json",          R401,     R401,       R401,      R401,     "200"},
         {"GET /api/v1/dumps/{id}/files/vmcore",            R401,     R401,       R401,      R401,     "200"},
         {"HEAD /api/v1/dumps/{id}/files/vmcore",           R401,     R401,       R401,      R401,     "200"},
+        {"GET /api/v1/uploads",                            R401,     R401,       R401,      R401,     "200"},
+        {"GET /api/v1/hosts",                              R401,     R401,       R401,      R401,     "200"},
+        {"GET /api/v1/stats/crashes",                      R401,     R401,       R401,      R401,     "200"},
+        {"GET /api/v1/status",                             R401,     R401,       R401,      R401,     "200"},
+        // the console: its files and who-am-I are open (no dump data), a login takes the operator's token only
+        {"GET /",                                          "200",    "200",      "200",     "200",    "200"},
+        {"GET /console/app.js",                            "200",    "200",      "200",     "200",    "200"},
+        {"GET /console/session",                           "200",    "200",      "200",     "200",    "200"},
+        {"POST /console/login",                            R401,     R401,       R401,      R401,     "200"},
         {"DELETE /api/v1/dumps/{victim}",                  R401,     R401,       R401,      R401,     "200"},
         // uploading web1's dumps: its own token, the fleet's or the operator's
         {"PUT /api/v1/dumps/web1?dump={new}",              R401,     R401,       "201",     "201",    "201"},
@@ -146,7 +160,7 @@ class AuthorizationMatrixTest {
         Files.deleteIfExists(body);
         String how = switch (method) {
             case "HEAD" -> "-I";
-            case "PUT" -> "-T " + upload;
+            case "PUT" -> path.startsWith("/api/v1/admission/") ? "-X PUT" : "-T " + upload; // no body: the value is in the query
             default -> "-X " + method;
         };
         String auth = token == null ? "" : " -H 'Authorization: Bearer " + token + "'";

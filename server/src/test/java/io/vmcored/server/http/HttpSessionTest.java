@@ -1,10 +1,15 @@
 package io.vmcored.server.http;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vmcored.server.http.console.Console;
+import io.vmcored.server.http.console.ConsoleAssets;
+import io.vmcored.server.http.console.ConsoleSessions;
+import io.vmcored.server.http.console.EventHub;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -13,11 +18,13 @@ import io.vmcored.protocol.testsupport.Fixtures;
 import io.vmcored.server.analysis.CrashAnalysis;
 import io.vmcored.server.catalog.DumpRecord;
 import io.vmcored.server.ingest.TestIngest;
+import io.vmcored.server.storage.WrappedInput;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,6 +87,27 @@ class HttpSessionTest {
         assertEquals(body.length, j.get("committed").asLong(), resp);
         DumpRecord r = ingest.catalog.byClientId("web1", "d2").orElseThrow();
         assertEquals(new String(body, StandardCharsets.US_ASCII), Files.readString(r.fileFor("dmesg.txt")));
+    }
+
+    @Test
+    void aLz4WrappedPutOfTheMainFileIsUnwrappedAndCompletesTheDump() throws Exception {
+        WrappedInput.Flat flat = WrappedInput.smallFlat(3000);
+        byte[] body = WrappedInput.compress(WrappedInput.KDUMP_TOOLS.get(2), flat.stream(), tmp);
+        byte[] head = ("PUT /api/v1/dumps/web1?dump=d5 HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length
+                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(Unpooled.wrappedBuffer(head));
+        for (int at = 0; at < body.length; at += 5) { // every lz4 frame field split somewhere
+            ch.writeInbound(Unpooled.wrappedBuffer(body, at, Math.min(5, body.length - at)));
+        }
+        String resp = response(ch);
+        assertTrue(resp.startsWith("HTTP/1.1 201 Created\r\n"), resp);
+        JsonNode j = JSON.readTree(resp.substring(resp.indexOf("\r\n\r\n") + 4));
+        assertEquals("complete", j.get("state").asText(), resp);
+        assertEquals(body.length, j.get("committed").asLong(), "committed counts the bytes sent: " + resp);
+        DumpRecord r = ingest.catalog.byClientId("web1", "d5").orElseThrow();
+        assertArrayEquals(flat.expected(), Files.readAllBytes(r.fileFor("vmcore")));
+        assertEquals("LZ4", r.snapshot().files.get("vmcore").unwrappedFrom);
     }
 
     @Test
@@ -173,7 +201,9 @@ class HttpSessionTest {
 
     private EmbeddedChannel channel() {
         HttpApi api = new HttpApi(ingest.service, ingest.catalog, ingest.admission, crash, ingest.registry,
-                ingest.files, Duration.ofSeconds(20), ingest.refusals);
+                ingest.files, Duration.ofSeconds(20), ingest.refusals,
+                new Console(new ConsoleSessions(), new EventHub(ingest.catalog.uploadsInFlight(), 4), new ConsoleAssets(),
+                        List::of, () -> Long.MAX_VALUE, 0));
         return new EmbeddedChannel(new HttpServerCodec(4096, 16384, 1 << 16), new HttpSession(api));
     }
 

@@ -32,9 +32,10 @@ public final class TestIngest implements AutoCloseable {
         catalog = DumpCatalog.open(config.spoolDir, DecoderLimits.DEFAULT);
         DiskGuard disk = new DiskGuard(catalog.spool(), config.minFreeBytes);
         metrics = new IngestMetrics(registry, disk::free);
-        admission = new Admission(config, disk, catalog);
+        admission = new Admission(() -> config, disk, catalog);
         refusals = new RefusalLog(metrics);
-        service = new IngestService(catalog, admission, metrics, files, new IngestBudget(1 << 20, 8 << 20, 64 << 20),
+        service = new IngestService(catalog, admission, new DumpAdmission(() -> config, admission, disk, catalog,
+                AdmissionOverrides.open(config.stateDir), metrics), metrics, files, new IngestBudget(1 << 20, 8 << 20, 64 << 20),
                 refusals);
     }
 

@@ -53,6 +53,11 @@ final class ServerProcess implements AutoCloseable {
      * {@code ssh}; {@code sets} are {@code KEY=VALUE} config keys (docs/server.md). Waits until it serves.
      */
     static ServerProcess start(Path dir, boolean ssh, String... sets) throws IOException, InterruptedException {
+        return start(dir, ssh, null, sets);
+    }
+
+    /** As {@link #start(Path, boolean, String...)}, reading {@code config} ({@code --config}) first when not null. */
+    static ServerProcess start(Path dir, boolean ssh, Path config, String... sets) throws IOException, InterruptedException {
         // started as from a shell outside systemd (umask 022): exec keeps the pid, so the JVM is still the one killed
         List<String> cmd = new ArrayList<>(List.of("sh", "-c", "umask 022 && exec \"$@\"", "sh",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -68,6 +73,9 @@ final class ServerProcess implements AutoCloseable {
                 "--state", dir.resolve("state").toString(), "--set", "analysis.enabled=false"));
         for (String s : sets) {
             cmd.addAll(List.of("--set", s));
+        }
+        if (config != null) {
+            cmd.addAll(List.of("--config", config.toString()));
         }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         ServerProcess s = new ServerProcess(pb.start(), dir.resolve("server.log"));
@@ -122,6 +130,26 @@ final class ServerProcess implements AutoCloseable {
      */
     void signalTerm() {
         process.toHandle().destroy();
+    }
+
+    /** SIGHUP: the server re-reads its configuration. */
+    void signalHangup() throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start();
+        assertEquals(0, kill.waitFor(), "kill -HUP " + process.pid());
+    }
+
+    /** Waits up to 30 s for a log line containing {@code text}; returns it. */
+    String awaitLog(String text) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < end) {
+            for (String l : logLines()) {
+                if (l.contains(text)) {
+                    return l;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no log line with \"" + text + "\" within 30 s; log:\n" + logText());
     }
 
     /** Waits for the server to exit; returns its exit status, fails past {@code timeout}. */

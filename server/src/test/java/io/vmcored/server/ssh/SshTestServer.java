@@ -12,6 +12,8 @@ import io.vmcored.server.catalog.Manifest;
 import io.vmcored.server.catalog.SpoolCatalog;
 import io.vmcored.server.config.ServerConfig;
 import io.vmcored.server.ingest.Admission;
+import io.vmcored.server.ingest.AdmissionOverrides;
+import io.vmcored.server.ingest.DumpAdmission;
 import io.vmcored.server.ingest.IngestBudget;
 import io.vmcored.server.ingest.IngestService;
 import io.vmcored.server.ingest.RefusalLog;
@@ -56,8 +58,10 @@ final class SshTestServer implements AutoCloseable {
         ServerConfig config = new ServerConfig();
         config.minFreeBytes = 0;
         metrics = new IngestMetrics(registry, () -> 0);
-        Admission admission = new Admission(config, new DiskGuard(spool, 0), catalog);
-        IngestService ingest = new IngestService(catalog, admission, metrics, files,
+        Admission admission = new Admission(() -> config, new DiskGuard(spool, 0), catalog);
+        DiskGuard disk = new DiskGuard(spool, 0);
+        IngestService ingest = new IngestService(catalog, admission, new DumpAdmission(() -> config, admission, disk,
+                catalog, AdmissionOverrides.open(null), metrics), metrics, files,
                 new IngestBudget(1 << 20, 8 << 20, 64 << 20), new RefusalLog(metrics));
         SshSpool sshSpool = new SshSpool(ingest, catalog, new ClientPaths(options.basePaths()));
         receiver = new SshReceiver(group, files, state, sshSpool, options, "127.0.0.1", 0, new RefusalLog(metrics));

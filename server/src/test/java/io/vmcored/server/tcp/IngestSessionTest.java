@@ -1,6 +1,8 @@
 package io.vmcored.server.tcp;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +13,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.vmcored.server.catalog.DumpRecord;
 import io.vmcored.server.config.ServerConfig;
 import io.vmcored.server.ingest.TestIngest;
+import io.vmcored.server.storage.WrappedInput;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +51,8 @@ class IngestSessionTest {
             EmbeddedChannel ch = channel();
             ch.writeInbound(Unpooled.wrappedBuffer(line, 0, split));
             ch.writeInbound(Unpooled.wrappedBuffer(line, split, line.length - split));
-            assertEquals("OK id=- state=new file=vmcore file-state=new offset=0 committed=0\n", reply(ch),
+            assertEquals("OK id=- state=new file=vmcore file-state=new offset=0 committed=0 steer-decision=full"
+                    + " steer-reason=no_signature\n", reply(ch),
                     "split at " + split);
         }
     }
@@ -74,6 +78,58 @@ class IngestSessionTest {
         EmbeddedChannel end = channel();
         end.writeInbound(Unpooled.copiedBuffer("VMCORED/1 END host=web1 dump=d2\n", StandardCharsets.US_ASCII));
         assertEquals("DONE id=" + r.id() + " state=incomplete message=no dump file was received\n", reply(end));
+    }
+
+    @Test
+    void aGzipWrappedPutIsUnwrappedAtEverySplitOfItsWrapperAndStoredWithoutTheSuffix() throws Exception {
+        WrappedInput.Flat flat = WrappedInput.smallFlat(3000);
+        byte[] gz = WrappedInput.compress(WrappedInput.KDUMP_TOOLS.get(0), flat.stream(), tmp);
+        int n = 0;
+        // every byte of gzip's 10-byte header and 8-byte trailer, and around them
+        for (int split = 1; split < gz.length; split += split < 24 || split > gz.length - 24 ? 1 : 97) {
+            String dump = "gz" + n++;
+            EmbeddedChannel ch = channel();
+            ch.writeInbound(Unpooled.copiedBuffer("VMCORED/1 PUT host=web1 dump=" + dump + " file=vmcore.gz offset=0\n",
+                    StandardCharsets.US_ASCII));
+            ch.writeInbound(Unpooled.wrappedBuffer(gz, 0, split));
+            ch.writeInbound(Unpooled.wrappedBuffer(gz, split, gz.length - split));
+            ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+            String reply = reply(ch);
+            assertTrue(reply.contains(" file=vmcore file-state=complete committed=" + gz.length + " "),
+                    "split at " + split + ": " + reply);
+            DumpRecord r = ingest.catalog.byClientId("web1", dump).orElseThrow();
+            assertArrayEquals(flat.expected(), Files.readAllBytes(r.fileFor("vmcore")),
+                    "split at " + split + ": stored = makedumpfile -R of the unwrapped stream");
+            assertFalse(Files.exists(r.fileFor("vmcore.gz")), "the suffix is gone: the stored file is no gzip");
+            assertEquals("GZIP", r.snapshot().files.get("vmcore").unwrappedFrom);
+            assertEquals("FLATTENED", r.snapshot().files.get("vmcore").contentKind);
+        }
+    }
+
+    @Test
+    void aBareXzStreamIsUnwrappedAtEverySplitOfItsHead() throws Exception {
+        WrappedInput.Flat flat = WrappedInput.smallFlat(3000);
+        byte[] xz = WrappedInput.compress(WrappedInput.KDUMP_TOOLS.get(3), flat.stream(), tmp);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int split = 1; split <= 16; split++) {
+            EmbeddedChannel ch = channel();
+            ch.writeInbound(Unpooled.wrappedBuffer(xz, 0, split));
+            ch.writeInbound(Unpooled.wrappedBuffer(xz, split, xz.length - split));
+            ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+            DumpRecord r = null;
+            for (int i = 0; i < 1000 && r == null; i++) { // a bare sender reads nothing: watch the catalog
+                ch.runPendingTasks();
+                r = ingest.catalog.list(d -> d.state().wire().equals("complete") && !seen.contains(d.id())).stream()
+                        .findFirst().orElse(null);
+                if (r == null) {
+                    Thread.sleep(5);
+                }
+            }
+            assertNotNull(r, "split at " + split + ": no complete dump within 5 s");
+            seen.add(r.id());
+            assertArrayEquals(flat.expected(), Files.readAllBytes(r.fileFor("vmcore")), "split at " + split);
+            assertEquals("XZ", r.snapshot().files.get("vmcore").unwrappedFrom);
+        }
     }
 
     @Test

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * vmcored's own authorized-keys store: {@code <state>/authorized_keys}, one
@@ -26,6 +28,8 @@ import java.util.function.Predicate;
  * without a restart. A key maps to exactly one host; adding a known key to another host fails.
  */
 public final class AuthorizedKeyStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AuthorizedKeyStore.class);
 
     public static final String FILE_NAME = "authorized_keys";
     public static final int MAX_KEYS = 100_000;
@@ -127,6 +131,11 @@ public final class AuthorizedKeyStore {
             } catch (IllegalArgumentException e) {
                 throw new IOException(file + " line " + lineNo + ": " + e.getMessage(), e);
             }
+        }
+        if (loadedTime != null) {
+            long added = read.keySet().stream().filter(k -> !byBlob.containsKey(k)).count();
+            long removed = byBlob.keySet().stream().filter(k -> !read.containsKey(k)).count();
+            LOG.info("authorized keys re-read from {}: {} keys, {} added, {} removed", file, read.size(), added, removed);
         }
         byBlob = read;
         loadedTime = time;

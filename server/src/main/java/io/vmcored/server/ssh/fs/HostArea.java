@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Naming ({@link ClientNames}): a rearranged flattened stream drops a trailing {@code .flat}
  * ({@code vmcore.flat} is stored as {@code vmcore}); looking up {@code X.flat} finds the stored
- * {@code X}. What the client's names and renames mean for the dump's state is the catalog's rule.
+ * {@code X}; a stream stored unwrapped drops its compressor's suffix ({@code dump.1.gz} as
+ * {@code dump.1}) and is found under it. What the client's names and renames mean for the dump's state is the catalog's rule.
  */
 public final class HostArea {
 
@@ -88,7 +89,27 @@ public final class HostArea {
         if (stripped != null && Files.isRegularFile(f.resolveSibling(stripped), NOFOLLOW)) {
             return f.resolveSibling(stripped);
         }
-        return null;
+        return unwrappedFile(p, f);
+    }
+
+    /** {@code X.gz} (.bz2, .xz, .lz4) names the stored {@code X} if X was stored unwrapped from that compressor. */
+    private Path unwrappedFile(SpoolPath p, Path f) {
+        int dot = p.file().lastIndexOf('.');
+        if (dot <= 0) {
+            return null;
+        }
+        Path stored = f.resolveSibling(p.file().substring(0, dot));
+        if (!Files.isRegularFile(stored, NOFOLLOW)) {
+            return null;
+        }
+        try {
+            ContentKind wrapper = spool.catalog().register(host, p.dir(), Transport.SSH)
+                    .unwrappedFrom(stored.getFileName().toString());
+            return wrapper != null && p.file().equals(stored.getFileName() + ClientNames.wrapperSuffix(wrapper))
+                    ? stored : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** mkdir -p: the area itself always exists; a dump directory is created once. */
@@ -185,7 +206,12 @@ public final class HostArea {
             throw new IOException("mv " + from.clientPath() + " " + to.clientPath() + ": files stay in their dump directory");
         }
         String srcName = src.getFileName().toString();
+        DumpRecord record = spool.catalog().register(host, from.dir(), Transport.SSH);
         String storedName = target.file();
+        String unwrapped = ClientNames.withoutWrapperSuffix(storedName, record.unwrappedFrom(srcName));
+        if (unwrapped != null) {
+            storedName = unwrapped; // dump-incomplete.gz -> dump.STAMP.gz: the stored file is no longer gzip
+        }
         String stripped = ClientNames.withoutFlatSuffix(storedName);
         if (stripped != null && !startsFlattened(src)) {
             storedName = stripped; // its content was rearranged: it is no longer a flattened stream
@@ -194,7 +220,6 @@ public final class HostArea {
         if (Files.isSymbolicLink(dst) || Files.isDirectory(dst, NOFOLLOW)) {
             throw new IOException(target.clientPath() + ": exists and is not a regular file");
         }
-        DumpRecord record = spool.catalog().register(host, from.dir(), Transport.SSH);
         if (!srcName.equals(storedName)) {
             record.renameFile(srcName, storedName);
         }

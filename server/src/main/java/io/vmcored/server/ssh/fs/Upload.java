@@ -50,7 +50,7 @@ public final class Upload {
     public String finish() throws IOException {
         ended = true;
         Outcome outcome = problem == null ? upload.finish() : upload.abort(problem);
-        record.namedFileEnded(path.file(), outcome, true);
+        record.namedFileEnded(upload.name(), outcome, true);
         return outcome.complete() ? null : outcome.problem() == null ? "stream ended before its end marker" : outcome.problem();
     }
 
@@ -62,7 +62,7 @@ public final class Upload {
         ended = true;
         try {
             Outcome outcome = upload.abort(why);
-            record.namedFileEnded(path.file(), outcome, false);
+            record.namedFileEnded(upload.name(), outcome, false);
         } catch (IOException | RuntimeException e) {
             LOG.warn("host={} dump={} file={} outcome=incomplete problem=\"{}\" (recording failed: {})",
                     area.host(), record.id(), path.file(), why, e.getMessage());

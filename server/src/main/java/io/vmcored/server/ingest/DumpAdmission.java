@@ -1,0 +1,209 @@
+package io.vmcored.server.ingest;
+
+import io.vmcored.protocol.dmesg.PanicSummary;
+import io.vmcored.server.analysis.ClientKernelLog;
+import io.vmcored.server.catalog.DumpCatalog;
+import io.vmcored.server.catalog.DumpQuery;
+import io.vmcored.server.catalog.DumpRecord;
+import io.vmcored.server.catalog.DumpState;
+import io.vmcored.server.catalog.DumpSummary;
+import io.vmcored.server.catalog.Manifest;
+import io.vmcored.server.config.ServerConfig;
+import io.vmcored.server.metrics.IngestMetrics;
+import io.vmcored.server.storage.DiskGuard;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides, per dump, once its kernel log is on the collector and before the dump is sent:
+ * full, reduced, kernel log only, or wait (docs/server.md, "Admission"). In order: the spool's
+ * watermark and steering; a dump already granted keeps its grant (a resume is never turned
+ * away); the crash signature's quota of full dumps per window (unless the host is always
+ * granted one); the disk forecast; the cap on full dumps at once. Blocking (reads the
+ * kernel log): runs on the file threads. Every decision is counted, logged and kept in the
+ * manifest.
+ */
+public final class DumpAdmission {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DumpAdmission.class);
+    /** A granted sender starts within seconds; one that never does frees its slot after this. */
+    static final Duration GRANT_LEASE = Duration.ofMinutes(2);
+    private static final int FORECAST_HOST_DUMPS = 10;
+    private static final int FORECAST_FLEET_DUMPS = 50;
+
+    private final Supplier<ServerConfig> live;
+    private final Admission admission;
+    private final DiskGuard disk;
+    private final DumpCatalog catalog;
+    private final AdmissionOverrides overrides;
+    private final IngestMetrics metrics;
+    private final FullDumpLedger ledger = new FullDumpLedger();
+    private final FullUploadSlots slots = new FullUploadSlots(GRANT_LEASE);
+
+    public DumpAdmission(Supplier<ServerConfig> live, Admission admission, DiskGuard disk, DumpCatalog catalog,
+                         AdmissionOverrides overrides, IngestMetrics metrics) {
+        this.live = live;
+        this.admission = admission;
+        this.disk = disk;
+        this.catalog = catalog;
+        this.overrides = overrides;
+        this.metrics = metrics;
+        Instant since = Instant.now().minus(FullDumpLedger.HORIZON);
+        for (DumpRecord r : catalog.list(r -> true)) {
+            DumpSummary d = r.summary();
+            // a grant counts, whether its dump came or not; dumps from before admission by their size
+            if (d.signature() != null && (d.granted() || d.size() > 0) && d.created().isAfter(since)) {
+                ledger.add(d.signature(), d.created());
+            }
+        }
+    }
+
+    /**
+     * The answer to a sender asking to send the dump of {@code host} ({@code dumpId}, whose
+     * record, with the kernel log sent before, may exist).
+     */
+    public AdmissionDecision decide(String host, String dumpId, Optional<DumpRecord> record) throws IOException {
+        ServerConfig c = live.get();
+        Instant now = Instant.now();
+        String key = record.map(DumpRecord::id).orElse(host + "/" + dumpId);
+        AdmissionDecision d = decide(c, host, key, record, now);
+        if (record.isPresent()) {
+            Map<String, String> kept = d.record(now.toString());
+            record.get().update(m -> m.admission = kept);
+        }
+        metrics.admission(d.kind().wire(), d.reason());
+        LOG.info("admission host={} id={} decision={} reason={}{}{}", host, record.map(DumpRecord::id).orElse("-"),
+                d.kind().wire(), d.reason(), d.signature() == null ? "" : " signature=" + d.signature(),
+                d.kind() == AdmissionDecision.Kind.WAIT ? " wait=" + d.waitFor().toSeconds() + "s" : "");
+        return d;
+    }
+
+    private AdmissionDecision decide(ServerConfig c, String host, String key, Optional<DumpRecord> record, Instant now)
+            throws IOException {
+        Map<String, String> steer = admission.steer(host);
+        if ("dmesg".equals(steer.get("mode"))) {
+            return AdmissionDecision.dmesg("disk_low", null);
+        }
+        Optional<AdmissionDecision> granted = record.flatMap(DumpAdmission::granted);
+        if (granted.isPresent()) {
+            slots.tryGrant(key, 0);
+            return granted.get();
+        }
+        String signature = null;
+        if (record.isPresent()) {
+            signature = ClientKernelLog.crash(record.get()).map(PanicSummary::signature).orElse(null);
+        }
+        boolean always = c.admissionAlwaysFullHosts.contains(host) || overrides.alwaysFull(host);
+        if (!always && signature != null && c.admissionFullPerSignature > 0) {
+            int allowed = c.admissionFullPerSignature + overrides.extraFull(signature);
+            if (ledger.count(signature, c.admissionWindow, now) >= allowed) {
+                return AdmissionDecision.dmesg("signature_quota", signature);
+            }
+        }
+        if (c.admissionForecast) {
+            long estimate = forecast(host);
+            if (estimate > 0 && disk.free() - estimate < disk.minFree()) {
+                return AdmissionDecision.dmesg("disk_forecast", signature);
+            }
+        }
+        if (!slots.tryGrant(key, c.admissionMaxConcurrentFull)) {
+            return AdmissionDecision.waitFor("concurrency", signature, c.admissionWait);
+        }
+        if (signature != null) {
+            ledger.add(signature, now);
+        }
+        String reason = always ? "host_override" : signature == null ? "no_signature" : "within_quota";
+        if (steer.containsKey("level")) {
+            return AdmissionDecision.reduced("host_dumps", signature, Integer.parseInt(steer.get("level")),
+                    steer.getOrDefault("compress", ""));
+        }
+        return AdmissionDecision.full(reason, signature);
+    }
+
+    /** A grant of the dump file already made (and the file begun or not): the same answer again. */
+    private static Optional<AdmissionDecision> granted(DumpRecord r) {
+        Manifest m = r.snapshot();
+        Map<String, String> a = m.admission;
+        if (a == null) {
+            Manifest.FileEntry dump = m.dumpFile == null ? null : m.files.get(m.dumpFile);
+            // begun before admission existed (or before a restart lost the grant): let it finish
+            return dump != null && dump.committedBytes > 0 ? Optional.of(AdmissionDecision.full("resume", null))
+                    : Optional.empty();
+        }
+        AdmissionDecision.Kind kind = AdmissionDecision.Kind.of(a.get("decision"));
+        if (kind == AdmissionDecision.Kind.FULL) {
+            return Optional.of(AdmissionDecision.full(a.get("reason"), a.get("signature")));
+        }
+        if (kind == AdmissionDecision.Kind.REDUCED) {
+            return Optional.of(AdmissionDecision.reduced(a.get("reason"), a.get("signature"),
+                    Integer.parseInt(a.getOrDefault("level", "31")), a.getOrDefault("compress", "")));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * How big this host's dump will be: the largest of its last complete dumps, else the
+     * median of the fleet's last ones; 0 when nothing is known (no forecast).
+     */
+    long forecast(String host) {
+        List<DumpSummary> mine = catalog.list(DumpQuery.newest().withHost(host).withState(DumpState.COMPLETE)
+                .withLimit(FORECAST_HOST_DUMPS)).items();
+        long max = mine.stream().mapToLong(DumpSummary::size).max().orElse(0);
+        if (max > 0) {
+            return max;
+        }
+        long[] fleet = catalog.list(DumpQuery.newest().withState(DumpState.COMPLETE).withLimit(FORECAST_FLEET_DUMPS))
+                .items().stream().mapToLong(DumpSummary::size).filter(s -> s > 0).sorted().toArray();
+        return fleet.length == 0 ? 0 : fleet[fleet.length / 2];
+    }
+
+    /** The dump's file upload started: it holds a full-upload slot until it ends. */
+    void started(DumpRecord r) {
+        slots.started(r.id());
+    }
+
+    void ended(DumpRecord r) {
+        slots.release(r.id());
+    }
+
+    /** The policy as running, its exceptions and its counts, for the operator API. */
+    public Map<String, Object> view() {
+        ServerConfig c = live.get();
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("fullPerSignature", c.admissionFullPerSignature);
+        v.put("window", c.admissionWindow.toString());
+        v.put("maxConcurrentFull", c.admissionMaxConcurrentFull);
+        v.put("fullNow", slots.held());
+        v.put("wait", c.admissionWait.toSeconds());
+        v.put("forecast", c.admissionForecast);
+        v.put("alwaysFullHosts", c.admissionAlwaysFullHosts);
+        AdmissionOverrides.State o = overrides.snapshot();
+        v.put("overrides", Map.of("alwaysFullHosts", o.alwaysFullHosts, "extraFull", o.extraFull));
+        v.put("fullBySignature", ledger.counts(c.admissionWindow, Instant.now()));
+        return v;
+    }
+
+    /**
+     * Lets {@code more} full dumps of {@code signature} through from now on, however many the
+     * window already holds; 0 returns the crash to the policy. Returns the extra allowance kept.
+     */
+    public int allowMore(String signature, int more) throws IOException {
+        ServerConfig c = live.get();
+        int extra = more == 0 ? 0
+                : Math.max(0, ledger.count(signature, c.admissionWindow, Instant.now()) - c.admissionFullPerSignature) + more;
+        overrides.extraFull(signature, extra);
+        return extra;
+    }
+
+    public AdmissionOverrides overrides() {
+        return overrides;
+    }
+}
