@@ -160,13 +160,18 @@ public final class IngestService {
             r.update(m -> m.steer = steer);
         }
         if (req.mainFile()) {
-            dumps.started(r);
             r.setDumpFile(req.file());
             if (!req.options().isEmpty()) {
                 r.update(m -> m.sender = req.options());
             }
         }
-        return req.offset() > 0 ? r.resume(req.file(), transport) : r.upload(req.file(), transport);
+        FileUpload up = req.offset() > 0 ? r.resume(req.file(), transport) : r.upload(req.file(), transport);
+        if (req.mainFile()) {
+            // only an upload that opened holds a full-upload slot: only its end releases it (a
+            // manifest the full disk refused before would keep the slot, and the cap, for ever)
+            dumps.started(r);
+        }
+        return up;
     }
 
     /**

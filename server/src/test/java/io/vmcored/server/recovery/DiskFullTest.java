@@ -11,6 +11,7 @@ import io.vmcored.protocol.testsupport.Requirements;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -106,7 +107,7 @@ class DiskFullTest {
      */
     @Test
     void anUploadTheFullDiskStopsBeforeItsFirstByteIsRefusedAndItsDumpEnds() throws Exception {
-        try (ServerProcess s = start(false)) {
+        try (ServerProcess s = ServerProcess.start(tmp, false, "spool.min-free=1", "admission.max-concurrent-full=1")) {
             int port = s.port("http");
             // every page of the tmpfs but one taken
             Client.Result fill = Client.sh("avail=$(df --output=avail -B1 " + spool + " | tail -n 1) && head -c $((avail - 4096)) "
@@ -121,6 +122,11 @@ class DiskFullTest {
             assertEquals(1, items.size(), "the dump the upload created: " + list + "\n" + story);
             assertEquals("incomplete", items.get(0).path("state").asText(), "not left receiving: " + items + "\n" + story);
             assertNotNull(Spool.text(items.get(0), "problem"), "it says why: " + items);
+            // nor does it hold one of admission.max-concurrent-full (1 here) once the disk has room
+            Files.delete(spool.resolve("filler"));
+            Map<String, String> next = Senders.hello(s.port("tcp"), "f5", "next");
+            assertEquals("full", next.get("steer-decision"), "the next dump is granted, not told to wait: " + next
+                    + "\n" + story);
         }
     }
 
