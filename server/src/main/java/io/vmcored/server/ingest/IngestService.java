@@ -297,7 +297,7 @@ public final class IngestService {
     }
 
     /** Null while the spool takes uploads, else why not. */
-    String diskRefusal() {
+    public String diskRefusal() {
         return admission.refusal();
     }
 

@@ -130,6 +130,31 @@ class DiskFullTest {
         }
     }
 
+    /**
+     * The watermark stops an SSH upload already running, as it stops TCP and HTTP ones: with
+     * spool.min-free=40M on the 64 MiB spool, the 60 MB dump is cut once the spool is below 40M
+     * (within the 8 MiB between two looks), with that reason, not written on until ENOSPC.
+     */
+    @Test
+    void sshUploadStopsAtTheWatermark() throws Exception {
+        SshClient ssh = new SshClient(tmp.resolve("client"), tmp.resolve("state"), "f6");
+        try (ServerProcess s = ServerProcess.start(tmp, true, "spool.min-free=40M")) {
+            ssh.trust(tmp.resolve("state"));
+            String big = "/var/crash/127.0.0.1-2026-12-07-12:10:00";
+            CrashRecoveryTest.ok(ssh.run(s.port("ssh"), "mkdir -p " + big, null));
+            Client.Result r = ssh.run(s.port("ssh"), "dd bs=512 of='" + big + "/vmcore-incomplete'", Fixtures.stream(BIG));
+            String story = "ssh dd: " + r + "\n" + s.logAbout("f6");
+            assertNotEquals(0, r.exit(), "the upload is stopped: " + story);
+            assertTrue(r.err().contains("spool low on disk space"), "stderr says why: " + story);
+            JsonNode man = Spool.poll(spool.resolve("f6/127.0.0.1-2026-12-07-12:10:00"), Duration.ofSeconds(20),
+                    m -> !"receiving".equals(Spool.text(m, "state")));
+            assertEquals("incomplete", Spool.text(man, "state"), man + "\n" + story);
+            assertTrue(Spool.text(man, "problem").contains("spool low on disk space"), "the watermark, not ENOSPC: " + man);
+            Client.Result free = Client.sh("df --output=avail -B1 " + spool + " | tail -n 1", Duration.ofSeconds(30));
+            assertTrue(Long.parseLong(free.out().strip()) > 24L << 20, "stopped near the watermark: " + free.out() + " bytes free");
+        }
+    }
+
     private ServerProcess start(boolean ssh) throws Exception {
         return ServerProcess.start(tmp, ssh, "spool.min-free=1");
     }
