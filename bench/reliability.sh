@@ -17,7 +17,7 @@
 #             on each of the three ports while one big upload (curl -T of streams/elf-d0.flat,
 #             528 MiB) runs, then, still under the load, a 16 MiB upload with the real OpenSSH
 #             client (RHEL's mkdir, dd, mv) and one with busybox nc (the agent's protocol);
-#             rounds interleaved: unloaded, loaded, unloaded, loaded, ...; the server's heap
+#             rounds in pairs, unloaded first in odd pairs and loaded first in even ones; the server's heap
 #             (/metrics) and open descriptors (/proc/PID/fd) sampled every 0.5 s through each
 #             round, its CPU time (/proc/PID/stat utime+stime) over the big upload
 #   diskfull  a 192 MiB tmpfs as the spool, 4 dumps stored first, then 16 uploads at once
@@ -55,8 +55,8 @@ if [ -n "${SHORT:-}" ]; then
     : "${LOAD_WARMUPS:=1}" "${LOAD_STREAM:=kdump-zlib-d31}" "${DISK_UPLOADS:=4}" "${DISK_MODES:=1}"
 fi
 : "${KILL_UPLOADS:=16}" "${KILL_CYCLES:=10}" "${KILL_RATE:=200000}" "${TERM_UPLOADS:=16}" "${TERM_RATE:=1000000}"
-: "${TERM_DRAIN_RUN:=1}" "${LOAD_IDLE:=2000}" "${LOAD_SLOW:=100}" "${LOAD_INTERVAL:=2}" "${LOAD_PAIRS:=3}"
-: "${LOAD_WARMUPS:=2}" "${LOAD_STREAM:=elf-d0}" "${DISK_UPLOADS:=16}" "${DISK_MODES:=1 64M}"
+: "${TERM_DRAIN_RUN:=1}" "${LOAD_IDLE:=2000}" "${LOAD_SLOW:=100}" "${LOAD_INTERVAL:=2}" "${LOAD_PAIRS:=4}"
+: "${LOAD_WARMUPS:=3}" "${LOAD_STREAM:=elf-d0}" "${DISK_UPLOADS:=16}" "${DISK_MODES:=1 64M}"
 AGENT_STREAM=kdump-lzo-d31   # what the agent sends by default: makedumpfile -F -l -d 31 of the fixture vmcore
 SIDE_STREAM=kdump-zlib-d31   # the OpenSSH and nc uploads beside the big one in part c
 tcp_port=${REL_TCP_PORT:-26555} http_port=${REL_HTTP_PORT:-29080} ssh_port=${REL_SSH_PORT:-23222}
@@ -334,8 +334,11 @@ part_load() {
     done
     sleep 2; base_fds=$(fds)
     : > "$dir/rounds"
+    local order
     for r in $(seq "$LOAD_PAIRS"); do
-        for kind in unloaded loaded; do
+        # ABBA: the second round of a pair profits from the first (JIT, page cache): each kind goes first in turn
+        order="unloaded loaded"; [ $((r % 2)) = 0 ] && order="loaded unloaded"
+        for kind in $order; do
             ready="-" endl="-"
             touch "$dir/sampling"; sampler "$dir/sampling" > "$dir/peaks" &
             local sp=$!
@@ -389,7 +392,7 @@ peak = lambda k, i: max(int(r[i]) for r in rows if r[0] == k)
 opened = max(int(r[8]) for r in rows if r[0] == "loaded")
 ends = [r[9] for r in rows if r[0] == "loaded"]
 side = lambda k, i: statistics.median(float(r[i]) for r in rows if r[0] == k)
-print(f"| c. {idle} idle + {slow} slow (1 byte / {interval} s) connections on each of the 3 ports during a {int(size) / 1048576:.0f} MiB upload ({stream}, curl), {pairs} unloaded/loaded pairs interleaved "
+print(f"| c. {idle} idle + {slow} slow (1 byte / {interval} s) connections on each of the 3 ports during a {int(size) / 1048576:.0f} MiB upload ({stream}, curl), {pairs} unloaded/loaded pairs (ABBA order) "
       f"| {len(rows)} uploads ({len(lo)} loaded), {opened} connections opened per loaded round "
       f"| {len(rows)} complete, byte-identical, and {len(rows)} OpenSSH + {len(rows)} busybox nc uploads of 16 MiB after each (half under the load), all identical; loaded/unloaded speed {statistics.median(ratios):.2f}x ({min(ratios):.2f}-{max(ratios):.2f}): "
       f"{statistics.median(lo):.0f} MB/s ({min(lo):.0f}-{max(lo):.0f}) vs {statistics.median(un):.0f} MB/s ({min(un):.0f}-{max(un):.0f}) "
