@@ -109,6 +109,11 @@ final class ServerProcess implements AutoCloseable {
         return p;
     }
 
+    /** The server JVM's process id (for /proc/PID: its open descriptors). */
+    long pid() {
+        return process.pid();
+    }
+
     /** SIGKILL of the server JVM itself (not of a wrapper): no shutdown hook, no clean close. */
     void kill() throws InterruptedException {
         String command = process.info().command().orElse("?");
