@@ -1,0 +1,203 @@
+package io.vmcored.server.store;
+
+import io.vmcored.server.catalog.StoredCopy.StoredFile;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+import net.jpountz.xxhash.StreamingXXHash64;
+import net.jpountz.xxhash.XXHashFactory;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
+
+/**
+ * Uploads one spool file as one object, multipart when it is bigger than a part. The file is
+ * read once, in order, on the calling thread (the SHA-256 and xxh64 of the whole file are
+ * computed on the way); the parts go to the bucket in parallel on {@code parts}, at most
+ * {@code inFlight} at once, each holding its bytes in memory. Every part carries its SHA-256
+ * (the bucket refuses a part whose bytes do not match); the whole file's xxh64 must equal the
+ * one the spool recorded when the file arrived, and the stored object's size the file's,
+ * or the upload is abandoned.
+ */
+final class FileUpload {
+
+    private final S3Client s3;
+    private final Executor parts;
+    private final int partSize;
+    private final int inFlight;
+
+    FileUpload(S3Client s3, Executor parts, long partSize, int inFlight) {
+        this.s3 = s3;
+        this.parts = parts;
+        this.partSize = (int) Math.min(Integer.MAX_VALUE - 64, partSize);
+        this.inFlight = inFlight;
+    }
+
+    /**
+     * Uploads {@code file} to {@code key}. {@code expectedXxh64} is the spool's checksum of the
+     * file ({@code xxh64:...}) or null when it has none.
+     */
+    StoredFile upload(Path file, String bucket, String key, String expectedXxh64) throws IOException, StoreException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+             StreamingXXHash64 xxh = XXHashFactory.fastestInstance().newStreamingHash64(0)) {
+            long size = ch.size();
+            MessageDigest whole = sha256();
+            String etag;
+            String checksum;
+            if (size <= partSize) {
+                byte[] b = read(ch, 0, (int) size);
+                whole.update(b);
+                xxh.update(b, 0, b.length);
+                verify(file, expectedXxh64, xxh);
+                var r = s3.putObject(x -> x.bucket(bucket).key(key).contentLength(size)
+                        .checksumAlgorithm(ChecksumAlgorithm.SHA256).checksumSHA256(base64Sha256(b)),
+                        RequestBody.fromBytes(b));
+                etag = r.eTag();
+                checksum = r.checksumSHA256();
+            } else {
+                String id = s3.createMultipartUpload(x -> x.bucket(bucket).key(key)
+                        .checksumAlgorithm(ChecksumAlgorithm.SHA256)).uploadId();
+                try {
+                    List<CompletedPart> done = uploadParts(ch, size, bucket, key, id, whole, xxh);
+                    verify(file, expectedXxh64, xxh);
+                    var r = s3.completeMultipartUpload(x -> x.bucket(bucket).key(key).uploadId(id)
+                            .multipartUpload(u -> u.parts(done)));
+                    etag = r.eTag();
+                    checksum = r.checksumSHA256();
+                } catch (IOException | StoreException | RuntimeException e) {
+                    abort(bucket, key, id);
+                    throw e;
+                }
+            }
+            HeadObjectResponse head = s3.headObject(x -> x.bucket(bucket).key(key));
+            if (head.contentLength() != size) {
+                throw new StoreException("object " + key + " holds " + head.contentLength() + " bytes after the upload,"
+                        + " the file " + size, false);
+            }
+            StoredFile f = new StoredFile();
+            f.key = key;
+            f.etag = etag;
+            f.size = size;
+            f.sha256 = "sha256:" + HexFormat.of().formatHex(whole.digest());
+            f.checksum = checksum;
+            return f;
+        }
+    }
+
+    private List<CompletedPart> uploadParts(FileChannel ch, long size, String bucket, String key, String id,
+                                            MessageDigest whole, StreamingXXHash64 xxh)
+            throws IOException, StoreException {
+        Semaphore slots = new Semaphore(inFlight);
+        List<CompletableFuture<CompletedPart>> sent = new ArrayList<>();
+        try {
+            int number = 1;
+            for (long at = 0; at < size; at += partSize, number++) {
+                slots.acquire();
+                failFast(sent);
+                byte[] b = read(ch, at, (int) Math.min(partSize, size - at));
+                whole.update(b);
+                xxh.update(b, 0, b.length);
+                int n = number;
+                String sum = base64Sha256(b);
+                sent.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        UploadPartResponse r = s3.uploadPart(x -> x.bucket(bucket).key(key).uploadId(id).partNumber(n)
+                                .contentLength((long) b.length).checksumAlgorithm(ChecksumAlgorithm.SHA256)
+                                .checksumSHA256(sum), RequestBody.fromBytes(b));
+                        if (r.checksumSHA256() != null && !r.checksumSHA256().equals(sum)) {
+                            throw new CompletionException(new StoreException("part " + n + " of " + key
+                                    + ": the bucket computed SHA-256 " + r.checksumSHA256() + ", we sent " + sum, false));
+                        }
+                        return CompletedPart.builder().partNumber(n).eTag(r.eTag()).checksumSHA256(sum).build();
+                    } finally {
+                        slots.release();
+                    }
+                }, parts));
+            }
+            List<CompletedPart> done = new ArrayList<>();
+            for (CompletableFuture<CompletedPart> f : sent) {
+                done.add(f.get());
+            }
+            return done;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while uploading " + key, true);
+        } catch (ExecutionException e) {
+            throw unwrap(e.getCause());
+        } finally {
+            sent.forEach(f -> f.cancel(false));
+        }
+    }
+
+    /** Stops reading further parts once one failed. */
+    private static void failFast(List<CompletableFuture<CompletedPart>> sent) throws ExecutionException,
+            InterruptedException {
+        for (CompletableFuture<CompletedPart> f : sent) {
+            if (f.isCompletedExceptionally()) {
+                f.get();
+            }
+        }
+    }
+
+    private static StoreException unwrap(Throwable t) {
+        Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        if (c instanceof StoreException s) {
+            return s;
+        }
+        return new StoreException(c.getClass().getSimpleName() + ": " + c.getMessage(), true, c);
+    }
+
+    private static void verify(Path file, String expected, StreamingXXHash64 xxh) throws StoreException {
+        String read = String.format("xxh64:%016x", xxh.getValue());
+        if (expected != null && !expected.equals(read)) {
+            throw new StoreException(file.getFileName() + " reads as " + read + " but arrived as " + expected
+                    + ": the spool's copy changed since it was received; not uploaded, kept", false);
+        }
+    }
+
+    private void abort(String bucket, String key, String id) {
+        try {
+            s3.abortMultipartUpload(x -> x.bucket(bucket).key(key).uploadId(id));
+        } catch (RuntimeException e) {
+            // the bucket's lifecycle rule for incomplete uploads, or the next deletion of the dump, removes it
+        }
+    }
+
+    private static byte[] read(FileChannel ch, long at, int n) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(n);
+        while (b.hasRemaining()) {
+            if (ch.read(b, at + b.position()) < 0) {
+                throw new IOException("file ended at " + (at + b.position()) + " while being uploaded");
+            }
+        }
+        return b.array();
+    }
+
+    private static String base64Sha256(byte[] b) {
+        return Base64.getEncoder().encodeToString(sha256().digest(b));
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK always has SHA-256", e);
+        }
+    }
+}
