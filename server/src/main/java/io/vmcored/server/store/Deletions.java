@@ -10,7 +10,6 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -67,12 +66,12 @@ final class Deletions {
             metrics.delete("failed");
             if (attempt >= MAX_TRIES) {
                 LOG.warn("store: dump host={} id={}: deleting {} failed {} times ({}); giving up: delete it by hand",
-                        host, id, url.url(prefix), attempt, e.getMessage());
+                        host, id, url.url(prefix), attempt, e.toString());
                 return;
             }
             Duration wait = backoff.after(attempt);
             LOG.warn("store: dump host={} id={}: deleting {} failed ({}); next attempt in {} s", host, id,
-                    url.url(prefix), e.getMessage(), wait.toSeconds());
+                    url.url(prefix), e.toString(), wait.toSeconds());
             schedule(host, id, prefix, attempt + 1, wait);
         }
     }
@@ -84,8 +83,8 @@ final class Deletions {
                     .uploads()) {
                 s3.abortMultipartUpload(x -> x.bucket(url.bucket()).key(u.key()).uploadId(u.uploadId()));
             }
-        } catch (S3Exception e) {
-            LOG.debug("store: listing unfinished uploads under {}: {}", url.url(prefix), e.getMessage());
+        } catch (SdkException e) {
+            LOG.debug("store: listing unfinished uploads under {}: {}", url.url(prefix), e.toString());
         }
     }
 }

@@ -31,11 +31,16 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * read once, in order, on the calling thread (the SHA-256 and xxh64 of the whole file are
  * computed on the way); the parts go to the bucket in parallel on {@code parts}, at most
  * {@code inFlight} at once, each holding its bytes in memory. Every part carries its SHA-256
- * (the bucket refuses a part whose bytes do not match); the whole file's xxh64 must equal the
+ * ({@code x-amz-checksum-sha256}: AWS, MinIO) and its MD5 ({@code Content-MD5}: every S3 server,
+ * s3proxy among them, which does not implement the former), and the bucket refuses a part whose
+ * bytes do not match; the whole file's xxh64 must equal the
  * one the spool recorded when the file arrived, and the stored object's size the file's,
  * or the upload is abandoned.
  */
 final class FileUpload {
+
+    private static final String SHA_256 = "SHA-256";
+    private static final String MD5 = "MD5";
 
     private final S3Client s3;
     private final Executor parts;
@@ -65,8 +70,8 @@ final class FileUpload {
                 whole.update(b);
                 xxh.update(b, 0, b.length);
                 verify(file, expectedXxh64, xxh);
-                var r = s3.putObject(x -> x.bucket(bucket).key(key).contentLength(size)
-                        .checksumAlgorithm(ChecksumAlgorithm.SHA256).checksumSHA256(base64Sha256(b)),
+                var r = s3.putObject(x -> x.bucket(bucket).key(key).contentLength(size).contentMD5(base64(MD5, b))
+                        .checksumAlgorithm(ChecksumAlgorithm.SHA256).checksumSHA256(base64(SHA_256, b)),
                         RequestBody.fromBytes(b));
                 etag = r.eTag();
                 checksum = r.checksumSHA256();
@@ -114,11 +119,12 @@ final class FileUpload {
                 whole.update(b);
                 xxh.update(b, 0, b.length);
                 int n = number;
-                String sum = base64Sha256(b);
+                String sum = base64(SHA_256, b);
+                String md5 = base64(MD5, b);
                 sent.add(CompletableFuture.supplyAsync(() -> {
                     try {
                         UploadPartResponse r = s3.uploadPart(x -> x.bucket(bucket).key(key).uploadId(id).partNumber(n)
-                                .contentLength((long) b.length).checksumAlgorithm(ChecksumAlgorithm.SHA256)
+                                .contentLength((long) b.length).contentMD5(md5).checksumAlgorithm(ChecksumAlgorithm.SHA256)
                                 .checksumSHA256(sum), RequestBody.fromBytes(b));
                         if (r.checksumSHA256() != null && !r.checksumSHA256().equals(sum)) {
                             throw new CompletionException(new StoreException("part " + n + " of " + key
@@ -189,15 +195,19 @@ final class FileUpload {
         return b.array();
     }
 
-    private static String base64Sha256(byte[] b) {
-        return Base64.getEncoder().encodeToString(sha256().digest(b));
+    private static String base64(String algorithm, byte[] b) {
+        return Base64.getEncoder().encodeToString(digest(algorithm).digest(b));
     }
 
     private static MessageDigest sha256() {
+        return digest(SHA_256);
+    }
+
+    private static MessageDigest digest(String algorithm) {
         try {
-            return MessageDigest.getInstance("SHA-256");
+            return MessageDigest.getInstance(algorithm);
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK always has SHA-256", e);
+            throw new IllegalStateException("the JDK always has " + algorithm, e);
         }
     }
 }
