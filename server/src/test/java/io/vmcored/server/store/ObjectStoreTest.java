@@ -190,6 +190,48 @@ class ObjectStoreTest {
         }
     }
 
+    @Test
+    void cacheSizeKeepsTheNewestUploadedDumpInTheSpool() throws Exception {
+        ServerConfig c = config();
+        c.set("store.cache-size", "20M"); // one 16.6 MB dump fits, two do not
+        try (TestServer s = TestServer.start(c)) {
+            s.sh("nc -N 127.0.0.1 $PORT < " + Fixtures.stream(NAME));
+            Waits.until("the first dump uploaded", () -> s.ctx().catalog().size() == 1
+                    && s.ctx().catalog().list(x -> true).get(0).snapshot().store != null);
+            DumpRecord first = s.ctx().catalog().list(x -> true).get(0);
+            assertTrue(Files.exists(first.fileFor("vmcore")), "uploaded, and kept: it fits in store.cache-size");
+            assertEquals(null, first.snapshot().store.freed, "not freed");
+            s.sh("nc -N 127.0.0.1 $PORT < " + Fixtures.stream(NAME));
+            Waits.until("the first dump freed once the second was uploaded",
+                    () -> first.snapshot().store.freed != null);
+            assertFalse(Files.exists(first.fileFor("vmcore")), "the older dump left the spool");
+            DumpRecord second = s.ctx().catalog().list(x -> !x.id().equals(first.id())).get(0);
+            Waits.until("the second dump uploaded", () -> second.snapshot().store != null);
+            assertTrue(Files.exists(second.fileFor("vmcore")), "the newest stays in the spool");
+            assertEquals(-1, Files.mismatch(second.fileFor("vmcore"), Fixtures.oracle(NAME)), "kept copy intact");
+        }
+    }
+
+    @Test
+    void aDumpFinishedWhileTheStoreWasDownIsUploadedAfterARestart() throws Exception {
+        ServerConfig c = config();
+        String id;
+        s3.stop();
+        try (TestServer s = TestServer.start(c)) {
+            s.sh("nc -N 127.0.0.1 $PORT < " + Fixtures.stream(NAME));
+            Waits.until("a failed upload attempt", () -> metric(s, "vmcored_store_uploads_total{outcome=\"failed\"}") >= 1);
+            id = s.ctx().catalog().list(x -> true).get(0).id();
+        }
+        s3.start();
+        try (TestServer s = TestServer.start(config())) {
+            DumpRecord r = freed(s);
+            assertEquals(id, r.id(), "the dump from before the restart");
+            Path got = tmp.resolve("after-restart");
+            s.sh("curl -sf -o " + got + " http://127.0.0.1:$HTTP/api/v1/dumps/" + id + "/vmcore");
+            assertEquals(-1, Files.mismatch(got, Fixtures.oracle(NAME)), "uploaded at the next start, byte for byte");
+        }
+    }
+
     /** The only dump, once uploaded and its spool copy freed. */
     private static DumpRecord freed(TestServer s) throws InterruptedException {
         Waits.until("a dump", () -> s.ctx().catalog().size() >= 1);
