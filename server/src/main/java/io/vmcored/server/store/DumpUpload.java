@@ -11,7 +11,8 @@ import java.time.Instant;
 
 /**
  * Uploads the files of one finished dump ({@link StoredFiles#toUpload}) and records them in its
- * manifest's {@code store} object, once all of them are in the bucket and verified. Blocking:
+ * manifest's {@code store} object, once all of them are in the bucket and verified. A dump that
+ * was uploaded and then received more (a resumed or added file) uploads what is new. Blocking:
  * runs on the store's own threads.
  */
 final class DumpUpload {
@@ -33,26 +34,29 @@ final class DumpUpload {
      */
     Result run(DumpRecord r, boolean force) throws IOException, StoreException {
         Manifest m = r.snapshot();
-        if (m.store != null) {
-            return Result.ALREADY;
-        }
         if (!force && !StoredFiles.settled(m)) {
             return Result.NOT_READY;
         }
-        StoredCopy copy = new StoredCopy();
+        StoredCopy copy = m.store != null ? m.store : new StoredCopy();
         copy.bucket = url.bucket();
         copy.url = url.url(url.dumpPrefix(r));
+        int uploaded = 0;
         for (String name : StoredFiles.toUpload(m)) {
             Path file = r.fileFor(name);
-            if (!Files.exists(file)) {
-                continue; // a kernel log the analysis named but could not write
+            StoredFile had = copy.files.get(name);
+            if (!Files.exists(file) || had != null && had.size == Files.size(file)) {
+                continue; // freed or already there; or a kernel log the analysis named but could not write
             }
             Manifest.FileEntry e = m.files.get(name);
             String expected = e == null ? null : e.checksum;
-            StoredFile f = files.upload(file, url.bucket(), url.key(r, name), expected);
-            copy.files.put(name, f);
+            copy.files.put(name, files.upload(file, url.bucket(), url.key(r, name), expected));
+            uploaded++;
+        }
+        if (uploaded == 0 && m.store != null) {
+            return Result.ALREADY;
         }
         copy.at = Instant.now().toString();
+        copy.freed = null; // a dump that received again holds new files in the spool
         r.update(mf -> mf.store = copy); // DumpDeletedException when retention or the operator was faster
         return Result.UPLOADED;
     }
