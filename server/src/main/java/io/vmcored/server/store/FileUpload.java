@@ -19,11 +19,14 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import net.jpountz.xxhash.StreamingXXHash64;
 import net.jpountz.xxhash.XXHashFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
@@ -31,9 +34,9 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * read once, in order, on the calling thread (the SHA-256 and xxh64 of the whole file are
  * computed on the way); the parts go to the bucket in parallel on {@code parts}, at most
  * {@code inFlight} at once, each holding its bytes in memory. Every part carries its SHA-256
- * ({@code x-amz-checksum-sha256}: AWS, MinIO) and its MD5 ({@code Content-MD5}: every S3 server,
- * s3proxy among them, which does not implement the former), and the bucket refuses a part whose
- * bytes do not match; the whole file's xxh64 must equal the
+ * ({@code x-amz-checksum-sha256}: AWS, MinIO) and its MD5 ({@code Content-MD5}: every S3 server;
+ * a server answering 501 to the former, as s3proxy 2.6 does, gets the MD5 alone from then on),
+ * and the bucket refuses a part whose bytes do not match; the whole file's xxh64 must equal the
  * one the spool recorded when the file arrived, and the stored object's size the file's,
  * or the upload is abandoned.
  */
@@ -42,8 +45,12 @@ final class FileUpload {
     private static final String SHA_256 = "SHA-256";
     private static final String MD5 = "MD5";
 
+    private static final Logger LOG = LoggerFactory.getLogger(FileUpload.class);
+
     private final S3Client s3;
     private final Executor parts;
+    /** Cleared for good when the bucket answers 501 to the SHA-256 checksum (s3proxy 2.6): Content-MD5 only. */
+    private volatile boolean sha256 = true;
     private final int partSize;
     private final int inFlight;
 
@@ -59,6 +66,26 @@ final class FileUpload {
      * file ({@code xxh64:...}) or null when it has none.
      */
     StoredFile upload(Path file, String bucket, String key, String expectedXxh64) throws IOException, StoreException {
+        try {
+            return attempt(file, bucket, key, expectedXxh64);
+        } catch (S3Exception | StoreException e) {
+            if (!sha256 || !notImplemented(e)) {
+                throw e;
+            }
+            sha256 = false;
+            LOG.warn("store: s3://{} does not implement x-amz-checksum-sha256 (501): parts carry their Content-MD5"
+                    + " only from now on", bucket);
+            return attempt(file, bucket, key, expectedXxh64);
+        }
+    }
+
+    private static boolean notImplemented(Exception e) {
+        Throwable t = e instanceof StoreException ? e.getCause() : e;
+        return t instanceof S3Exception s && s.statusCode() == 501;
+    }
+
+    private StoredFile attempt(Path file, String bucket, String key, String expectedXxh64)
+            throws IOException, StoreException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
              StreamingXXHash64 xxh = XXHashFactory.fastestInstance().newStreamingHash64(0)) {
             long size = ch.size();
@@ -70,16 +97,21 @@ final class FileUpload {
                 whole.update(b);
                 xxh.update(b, 0, b.length);
                 verify(file, expectedXxh64, xxh);
-                var r = s3.putObject(x -> x.bucket(bucket).key(key).contentLength(size).contentMD5(base64(MD5, b))
-                        .checksumAlgorithm(ChecksumAlgorithm.SHA256).checksumSHA256(base64(SHA_256, b)),
-                        RequestBody.fromBytes(b));
+                boolean sum = sha256;
+                var r = s3.putObject(x -> {
+                    x.bucket(bucket).key(key).contentLength(size).contentMD5(base64(MD5, b));
+                    if (sum) {
+                        x.checksumAlgorithm(ChecksumAlgorithm.SHA256).checksumSHA256(base64(SHA_256, b));
+                    }
+                }, RequestBody.fromBytes(b));
                 etag = r.eTag();
                 checksum = r.checksumSHA256();
             } else {
+                boolean sum = sha256;
                 String id = s3.createMultipartUpload(x -> x.bucket(bucket).key(key)
-                        .checksumAlgorithm(ChecksumAlgorithm.SHA256)).uploadId();
+                        .checksumAlgorithm(sum ? ChecksumAlgorithm.SHA256 : null)).uploadId();
                 try {
-                    List<CompletedPart> done = uploadParts(ch, size, bucket, key, id, whole, xxh);
+                    List<CompletedPart> done = uploadParts(ch, size, bucket, key, id, whole, xxh, sum);
                     verify(file, expectedXxh64, xxh);
                     var r = s3.completeMultipartUpload(x -> x.bucket(bucket).key(key).uploadId(id)
                             .multipartUpload(u -> u.parts(done)));
@@ -106,7 +138,7 @@ final class FileUpload {
     }
 
     private List<CompletedPart> uploadParts(FileChannel ch, long size, String bucket, String key, String id,
-                                            MessageDigest whole, StreamingXXHash64 xxh)
+                                            MessageDigest whole, StreamingXXHash64 xxh, boolean withSha256)
             throws IOException, StoreException {
         Semaphore slots = new Semaphore(inFlight);
         List<CompletableFuture<CompletedPart>> sent = new ArrayList<>();
@@ -119,14 +151,15 @@ final class FileUpload {
                 whole.update(b);
                 xxh.update(b, 0, b.length);
                 int n = number;
-                String sum = base64(SHA_256, b);
+                String sum = withSha256 ? base64(SHA_256, b) : null;
                 String md5 = base64(MD5, b);
                 sent.add(CompletableFuture.supplyAsync(() -> {
                     try {
                         UploadPartResponse r = s3.uploadPart(x -> x.bucket(bucket).key(key).uploadId(id).partNumber(n)
-                                .contentLength((long) b.length).contentMD5(md5).checksumAlgorithm(ChecksumAlgorithm.SHA256)
+                                .contentLength((long) b.length).contentMD5(md5)
+                                .checksumAlgorithm(sum == null ? null : ChecksumAlgorithm.SHA256)
                                 .checksumSHA256(sum), RequestBody.fromBytes(b));
-                        if (r.checksumSHA256() != null && !r.checksumSHA256().equals(sum)) {
+                        if (sum != null && r.checksumSHA256() != null && !r.checksumSHA256().equals(sum)) {
                             throw new CompletionException(new StoreException("part " + n + " of " + key
                                     + ": the bucket computed SHA-256 " + r.checksumSHA256() + ", we sent " + sum, false));
                         }

@@ -60,8 +60,6 @@ public final class S3ProxyServer implements AutoCloseable {
                 "s3proxy.authorization=aws-v2-or-v4",
                 "s3proxy.identity=" + IDENTITY,
                 "s3proxy.credential=" + CREDENTIAL,
-                // 2.6 answers 501 to x-amz-checksum-sha256 (not implemented): skipped, Content-MD5 is checked
-                "s3proxy.ignore-unknown-headers=true",
                 "jclouds.provider=filesystem",
                 "jclouds.filesystem.basedir=" + data,
                 ""));
