@@ -1,6 +1,7 @@
 package io.vmcored.server.store;
 
 import io.vmcored.server.catalog.DumpRecord;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,21 +15,24 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Deletes a deleted dump's objects: everything under its key prefix, and any multipart upload
- * left unfinished there. Retried with the upload's back-off while the bucket is unreachable
- * (in memory: a server stopped meanwhile leaves the objects, see docs/scale-out.md).
+ * left unfinished there. Retried with the upload's back-off while the bucket is unreachable;
+ * what is still to delete is written down ({@link PendingDeletions}) and taken up again after
+ * a restart.
  */
 final class Deletions {
 
     private static final Logger LOG = LoggerFactory.getLogger(Deletions.class);
-    private static final int MAX_TRIES = 20;
 
     private final S3Client s3;
     private final StoreUrl url;
     private final StoreMetrics metrics;
     private final Backoff backoff;
     private final ScheduledExecutorService threads;
+    private final PendingDeletions pending;
 
-    Deletions(S3Client s3, StoreUrl url, StoreMetrics metrics, Backoff backoff, ScheduledExecutorService threads) {
+    Deletions(S3Client s3, StoreUrl url, StoreMetrics metrics, Backoff backoff, ScheduledExecutorService threads,
+              PendingDeletions pending) {
+        this.pending = pending;
         this.s3 = s3;
         this.url = url;
         this.metrics = metrics;
@@ -38,19 +42,43 @@ final class Deletions {
 
     /** Never blocks: the work runs on the store's threads. */
     void delete(DumpRecord r) {
-        schedule(r.host(), r.id(), url.dumpPrefix(r), 1, Duration.ZERO);
-    }
-
-    private void schedule(String host, String id, String prefix, int attempt, Duration wait) {
+        PendingDeletions.Entry e = new PendingDeletions.Entry(r.host(), r.id(), url.dumpPrefix(r));
         try {
-            threads.schedule(() -> run(host, id, prefix, attempt), wait.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            LOG.warn("store: dump host={} id={}: stopping before its objects under {} were deleted", host, id,
-                    url.url(prefix));
+            threads.execute(() -> {
+                try {
+                    pending.add(e);
+                } catch (IOException ex) {
+                    LOG.warn("store: dump host={} id={}: cannot note its deletion in the spool ({}); a restart before"
+                            + " its objects are deleted leaves them", e.host(), e.id(), ex.toString());
+                }
+                run(e, 1);
+            });
+        } catch (RejectedExecutionException ex) {
+            LOG.warn("store: dump host={} id={}: stopping before its objects under {} were deleted", e.host(), e.id(),
+                    url.url(e.prefix()));
         }
     }
 
-    private void run(String host, String id, String prefix, int attempt) {
+    /** After a start: the deletions a previous run did not finish. */
+    void resume() {
+        for (PendingDeletions.Entry e : pending.all()) {
+            schedule(e, 1, Duration.ZERO);
+        }
+    }
+
+    private void schedule(PendingDeletions.Entry e, int attempt, Duration wait) {
+        try {
+            threads.schedule(() -> run(e, attempt), wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException ex) {
+            LOG.info("store: dump host={} id={}: stopping before its objects under {} were deleted (done after the"
+                    + " next start)", e.host(), e.id(), url.url(e.prefix()));
+        }
+    }
+
+    private void run(PendingDeletions.Entry e, int attempt) {
+        String host = e.host();
+        String id = e.id();
+        String prefix = e.prefix();
         try {
             int objects = 0;
             for (S3Object o : s3.listObjectsV2Paginator(x -> x.bucket(url.bucket()).prefix(prefix)).contents()) {
@@ -62,17 +90,22 @@ final class Deletions {
                 metrics.delete("deleted");
                 LOG.info("store: dump host={} id={} deleted from {} ({} objects)", host, id, url.url(prefix), objects);
             }
-        } catch (SdkException e) {
+            done(e);
+        } catch (SdkException ex) {
             metrics.delete("failed");
-            if (attempt >= MAX_TRIES) {
-                LOG.warn("store: dump host={} id={}: deleting {} failed {} times ({}); giving up: delete it by hand",
-                        host, id, url.url(prefix), attempt, e.toString());
-                return;
-            }
             Duration wait = backoff.after(attempt);
             LOG.warn("store: dump host={} id={}: deleting {} failed ({}); next attempt in {} s", host, id,
-                    url.url(prefix), e.toString(), wait.toSeconds());
-            schedule(host, id, prefix, attempt + 1, wait);
+                    url.url(prefix), ex.toString(), wait.toSeconds());
+            schedule(e, attempt + 1, wait);
+        }
+    }
+
+    private void done(PendingDeletions.Entry e) {
+        try {
+            pending.done(e);
+        } catch (IOException ex) {
+            LOG.warn("store: dump host={} id={}: objects deleted, but the note in the spool stays ({}): deleted again"
+                    + " after the next start", e.host(), e.id(), ex.toString());
         }
     }
 

@@ -9,7 +9,9 @@ import io.vmcored.server.catalog.Manifest;
 import io.vmcored.server.catalog.StoredCopy.StoredFile;
 import io.vmcored.server.config.ServerConfig;
 import io.vmcored.server.config.StoreSettings;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,7 +70,7 @@ public final class ObjectStore implements DumpListener, AutoCloseable {
         this.local = new LocalCopies(catalog, () -> live.get().store.cacheSize);
         UploadQueue[] q = new UploadQueue[1];
         this.metrics = new StoreMetrics(registry, () -> q[0] == null ? 0 : q[0].pending(), this::down);
-        this.deletions = new Deletions(s3.client(), url, metrics, backoff, threads);
+        this.deletions = new Deletions(s3.client(), url, metrics, backoff, threads, pending(catalog));
         FileUpload files = new FileUpload(s3.client(), partThreads, s.partSize, s.partsInFlight);
         this.queue = new UploadQueue(catalog, new DumpUpload(files, url), local, deletions, reach, metrics, backoff,
                 threads);
@@ -90,7 +92,17 @@ public final class ObjectStore implements DumpListener, AutoCloseable {
         return store;
     }
 
+    private static PendingDeletions pending(DumpCatalog catalog) {
+        try {
+            return new PendingDeletions(catalog.spool());
+        } catch (IOException e) {
+            throw new UncheckedIOException("store: " + catalog.spool().resolve(PendingDeletions.FILE)
+                    + " unreadable (" + e.getMessage() + ")", e);
+        }
+    }
+
     private void resume() {
+        deletions.resume();
         boolean analysis = live.get().crash.analysisEnabled;
         int queued = 0;
         for (DumpRecord r : catalog.list(r -> r.state() == DumpState.COMPLETE)) {

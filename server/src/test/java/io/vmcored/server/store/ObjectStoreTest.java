@@ -232,6 +232,33 @@ class ObjectStoreTest {
         }
     }
 
+    @Test
+    void aDumpDeletedWhileTheStoreWasDownLeavesTheBucketAfterARestart() throws Exception {
+        String prefix;
+        try (TestServer s = TestServer.start(config())) {
+            s.sh("nc -N 127.0.0.1 $PORT < " + Fixtures.stream(NAME));
+            DumpRecord r = freed(s);
+            prefix = "fleet/127.0.0.1/" + r.directory().getFileName() + "/";
+            s3.stop();
+            s.sh("curl -sf -X DELETE http://127.0.0.1:$HTTP/api/v1/dumps/" + r.id());
+            Waits.until("a failed deletion", () -> metric(s, "vmcored_store_deletes_total{outcome=\"failed\"}") >= 1);
+            assertTrue(Files.readString(s.config.spoolDir.resolve(".store-deletions")).contains(prefix),
+                    "the deletion still to do is noted in the spool");
+        }
+        s3.start();
+        assertEquals(List.of(prefix + "dmesg.txt", prefix + "vmcore"), objects("fleet/"), "still in the bucket");
+        try (TestServer s = TestServer.start(config())) {
+            Waits.until("the deleted dump's objects gone after the restart", () -> objects("fleet/").isEmpty());
+            Waits.until("the note removed", () -> {
+                try {
+                    return Files.readString(s.config.spoolDir.resolve(".store-deletions")).isEmpty();
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+        }
+    }
+
     /** The only dump, once uploaded and its spool copy freed. */
     private static DumpRecord freed(TestServer s) throws InterruptedException {
         Waits.until("a dump", () -> s.ctx().catalog().size() >= 1);
