@@ -68,13 +68,11 @@ public final class ObjectStore implements DumpListener, AutoCloseable {
                 TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads("vmcored-store-part-"));
         Backoff backoff = new Backoff(s.retryFirst, s.retryMax);
         this.local = new LocalCopies(catalog, () -> live.get().store.cacheSize);
-        UploadQueue[] q = new UploadQueue[1];
-        this.metrics = new StoreMetrics(registry, () -> q[0] == null ? 0 : q[0].pending(), this::down);
+        this.metrics = new StoreMetrics(registry, this::pending, this::down); // read at scrapes, after this constructor
         this.deletions = new Deletions(s3.client(), url, metrics, backoff, threads, pending(catalog));
         FileUpload files = new FileUpload(s3.client(), partThreads, s.partSize, s.partsInFlight);
         this.queue = new UploadQueue(catalog, new DumpUpload(files, url), local, deletions, reach, metrics, backoff,
                 threads);
-        q[0] = queue;
         this.reads = new ObjectReads(s3.client(), s3.presigner(), url.bucket());
     }
 
