@@ -13,6 +13,8 @@ import io.netty.handler.ssl.SslProvider;
 import io.vmcored.protocol.flat.DecoderLimits;
 import io.vmcored.server.analysis.CrashAnalysis;
 import io.vmcored.server.catalog.DumpCatalog;
+import io.vmcored.server.catalog.DumpListener;
+import io.vmcored.server.catalog.DumpRecord;
 import io.vmcored.server.catalog.Retention;
 import io.vmcored.server.catalog.SpoolCatalog;
 import io.vmcored.server.config.ConfigChange;
@@ -38,6 +40,7 @@ import io.vmcored.server.ssh.SshListener;
 import io.vmcored.server.ssh.SshOptions;
 import io.vmcored.server.ssh.auth.AuthorizedKeyStore;
 import io.vmcored.server.storage.DiskGuard;
+import io.vmcored.server.store.ObjectStore;
 import io.vmcored.server.storage.FileSpaceReserver;
 import io.vmcored.server.storage.PrivateFiles;
 import io.vmcored.server.tcp.TcpListener;
@@ -52,6 +55,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -168,8 +172,15 @@ public final class VmcoredServer implements AutoCloseable {
                 AdmissionOverrides.open(config.stateDir), metrics);
         IngestService ingest = new IngestService(catalog, admission, dumps, metrics, files, budget, refusals);
         CrashAnalysis crash = CrashAnalysis.start(config.crash, catalog, registry);
+        ObjectStore store = config.store.enabled() ? ObjectStore.start(live, catalog, registry, disk::free) : null;
+        Consumer<DumpRecord> analyzed = store == null ? r -> { } : store::analyzed;
+        if (store != null) {
+            catalog.listener(DumpListener.both(crash, store));
+            admission.refuseWhen(store::refusal);
+            crash.onAnalyzed(analyzed);
+        }
         context = new ServerContext(config, group, files, catalog, disk, metrics, registry, tls, admission, crash,
-                budget, ingest);
+                budget, ingest, store);
         NetSettings net = new NetSettings(group, config.bind, config.idleTimeout, config.maxConnections, metrics,
                 refusals);
         if (config.ingestPort >= 0) {
@@ -178,13 +189,16 @@ public final class VmcoredServer implements AutoCloseable {
         if (config.httpPort >= 0) {
             EventHub events = new EventHub(catalog.uploadsInFlight(), MAX_EVENT_STREAMS);
             events.start(group);
-            crash.onAnalyzed(events::analyzed);
+            crash.onAnalyzed(r -> {
+                events.analyzed(r);
+                analyzed.accept(r);
+            });
             AuthorizedKeyStore keys = new AuthorizedKeyStore(config.stateDir);
             Console console = new Console(new ConsoleSessions(), events, new ConsoleAssets(), () -> enrolled(keys),
                     disk::free, disk.minFree());
             listeners.add(new HttpListener(net, config.httpPort, config.tlsHttp ? tls : null,
                     new HttpApi(ingest, catalog, admission, crash, registry, files, config.idleTimeout, refusals,
-                            console)));
+                            console, store)));
         }
         if (config.ssh.port() >= 0) {
             listeners.add(new SshListener(net, config.ssh.port(), config.ssh.options(), config.stateDir, ingest, catalog,
@@ -308,6 +322,9 @@ public final class VmcoredServer implements AutoCloseable {
         if (context != null) {
             context.group().shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             context.crash().close();
+            if (context.store() != null) {
+                context.store().close();
+            }
             context.fileExecutor().shutdown();
             try {
                 context.fileExecutor().awaitTermination(30, TimeUnit.SECONDS);

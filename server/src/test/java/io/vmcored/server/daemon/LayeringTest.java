@@ -29,7 +29,7 @@ class LayeringTest {
             Map.entry("net", 7),
             Map.entry("ingest", 6),
             Map.entry("analysis", 5),
-            Map.entry("events", 4), Map.entry("metrics", 4),
+            Map.entry("events", 4), Map.entry("metrics", 4), Map.entry("store", 4),
             Map.entry("catalog", 3),
             Map.entry("storage", 2),
             Map.entry("config", 1), Map.entry("log", 1));

@@ -58,6 +58,16 @@ final class ServerProcess implements AutoCloseable {
 
     /** As {@link #start(Path, boolean, String...)}, reading {@code config} ({@code --config}) first when not null. */
     static ServerProcess start(Path dir, boolean ssh, Path config, String... sets) throws IOException, InterruptedException {
+        return start(dir, ssh, config, List.of(), List.of(), sets);
+    }
+
+    /**
+     * As {@link #start(Path, boolean, Path, String...)}, with {@code env} ({@code NAME=VALUE}) added to
+     * the server's environment (AWS credentials, say) and {@code options} added to its command line
+     * ({@code --store}, ...).
+     */
+    static ServerProcess start(Path dir, boolean ssh, Path config, List<String> env, List<String> options,
+                               String... sets) throws IOException, InterruptedException {
         // started as from a shell outside systemd (umask 022): exec keeps the pid, so the JVM is still the one killed
         List<String> cmd = new ArrayList<>(List.of("sh", "-c", "umask 022 && exec \"$@\"", "sh",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -71,6 +81,7 @@ final class ServerProcess implements AutoCloseable {
         cmd.addAll(List.of("serve", "--bind", "127.0.0.1", "--ingest-port", "0", "--http-port", "0",
                 "--ssh-port", ssh ? "0" : "-1", "--spool", dir.resolve("spool").toString(),
                 "--state", dir.resolve("state").toString(), "--set", "analysis.enabled=false"));
+        cmd.addAll(options);
         for (String s : sets) {
             cmd.addAll(List.of("--set", s));
         }
@@ -78,6 +89,9 @@ final class ServerProcess implements AutoCloseable {
             cmd.addAll(List.of("--config", config.toString()));
         }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        for (String e : env) {
+            pb.environment().put(e.substring(0, e.indexOf('=')), e.substring(e.indexOf('=') + 1));
+        }
         ServerProcess s = new ServerProcess(pb.start(), dir.resolve("server.log"));
         s.awaitStarted();
         return s;
