@@ -37,6 +37,14 @@ final class ConfigOptions {
     @Option(names = "--state", paramLabel = "DIR", description = "State directory: keys, tokens (default ./var/state).")
     Path state;
 
+    @Option(names = "--catalog", paramLabel = "JDBC-URL", description = "Share the catalog with other collectors:"
+            + " jdbc:postgresql://HOST:PORT/DB (catalog.url).")
+    String catalog;
+
+    @Option(names = "--node-name", paramLabel = "NAME", description = "This collector's name in the shared catalog"
+            + " (node.name, default the host name).")
+    String nodeName;
+
     @Option(names = "--insecure-open", description = "Listen off loopback without tokens (a lab): anyone who reaches"
             + " the ports may upload, list and download every dump.")
     boolean insecureOpen;
@@ -56,6 +64,10 @@ final class ConfigOptions {
         option(cfg, "ssh.port", sshPort);
         option(cfg, "spool.dir", spool);
         option(cfg, "state.dir", state);
+        if (catalog != null) {
+            cfg.set("catalog.url", catalog, "--catalog");
+        }
+        option(cfg, "node.name", nodeName);
         if (insecureOpen) {
             cfg.set("auth.insecure-open", "true", "--insecure-open");
         }

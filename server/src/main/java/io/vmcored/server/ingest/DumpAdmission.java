@@ -46,24 +46,31 @@ public final class DumpAdmission {
     private final DumpCatalog catalog;
     private final AdmissionOverrides overrides;
     private final IngestMetrics metrics;
-    private final FullDumpLedger ledger = new FullDumpLedger();
+    private final GrantLedger ledger;
     private final FullUploadSlots slots = new FullUploadSlots(GRANT_LEASE);
     private final WaitingUploads waiting = new WaitingUploads();
 
     public DumpAdmission(Supplier<ServerConfig> live, Admission admission, DiskGuard disk, DumpCatalog catalog,
                          AdmissionOverrides overrides, IngestMetrics metrics) {
+        this(live, admission, disk, catalog, overrides, metrics, new FullDumpLedger());
+    }
+
+    /** With {@code ledger} counting the full dumps per signature (shared by several collectors, or this one's own). */
+    public DumpAdmission(Supplier<ServerConfig> live, Admission admission, DiskGuard disk, DumpCatalog catalog,
+                         AdmissionOverrides overrides, IngestMetrics metrics, GrantLedger ledger) {
+        this.ledger = ledger;
         this.live = live;
         this.admission = admission;
         this.disk = disk;
         this.catalog = catalog;
         this.overrides = overrides;
         this.metrics = metrics;
-        Instant since = Instant.now().minus(FullDumpLedger.HORIZON);
+        Instant since = Instant.now().minus(GrantLedger.HORIZON);
         for (DumpRecord r : catalog.list(r -> true)) {
             DumpSummary d = r.summary();
             // a grant counts, whether its dump came or not; dumps from before admission by their size
             if (d.signature() != null && (d.granted() || d.size() > 0) && d.created().isAfter(since)) {
-                ledger.add(d.signature(), d.created());
+                ledger.add(d.signature(), d.id(), d.created());
             }
         }
     }
@@ -121,8 +128,15 @@ public final class DumpAdmission {
         if (!slots.holds(key) && waiting.size() > 0 || !slots.tryGrant(key, c.admissionMaxConcurrentFull)) {
             return AdmissionDecision.waitFor("concurrency", signature, c.admissionWait);
         }
-        if (signature != null) {
-            ledger.add(signature, now);
+        // counted again, atomically: another thread (or collector) may have taken the last grant since
+        if (!always && signature != null && c.admissionFullPerSignature > 0
+                && !ledger.take(signature, key, c.admissionFullPerSignature + overrides.extraFull(signature),
+                        c.admissionWindow, now)) {
+            slots.release(key);
+            return AdmissionDecision.dmesg("signature_quota", signature);
+        }
+        if (signature != null && (always || c.admissionFullPerSignature == 0)) {
+            ledger.add(signature, key, now);
         }
         String reason = grantReason(always, signature);
         if (steer.containsKey("level")) {

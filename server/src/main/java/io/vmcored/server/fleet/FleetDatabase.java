@@ -1,0 +1,112 @@
+package io.vmcored.server.fleet;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.vmcored.server.config.FleetSettings;
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shared catalog's database: a small connection pool, its schema brought up to date at
+ * first use (Flyway, {@code io/vmcored/server/fleet/migration}), and whether it answers
+ * ({@link Reachability}). Connections fail fast: a database that does not answer must never
+ * hold up an upload.
+ */
+public final class FleetDatabase implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FleetDatabase.class);
+    static final String MIGRATIONS = "classpath:io/vmcored/server/fleet/migration";
+
+    private final HikariDataSource pool;
+    private final Reachability reachability;
+    private final String node;
+    private volatile boolean migrated;
+
+    private FleetDatabase(HikariDataSource pool, String node) {
+        this.pool = pool;
+        this.node = node;
+        this.reachability = new Reachability(redacted(pool.getJdbcUrl()));
+    }
+
+    /**
+     * A pool for the shared catalog, its schema migrated if the database answers now; if it
+     * does not, the collector starts all the same (its dumps must not wait for the database)
+     * and the first connection that succeeds later migrates.
+     */
+    public static FleetDatabase open(FleetSettings s) {
+        HikariConfig c = new HikariConfig();
+        c.setJdbcUrl(s.url);
+        if (!s.user.isEmpty()) {
+            c.setUsername(s.user);
+        }
+        if (!s.password.isEmpty()) {
+            c.setPassword(s.password);
+        }
+        c.setPoolName("vmcored-catalog");
+        c.setMaximumPoolSize(4);
+        c.setMinimumIdle(1);
+        c.setConnectionTimeout(3_000);
+        c.setValidationTimeout(2_000);
+        c.setInitializationFailTimeout(-1); // no connection at start: a database down must not stop the collector
+        c.addDataSourceProperty("connectTimeout", "3");
+        c.addDataSourceProperty("socketTimeout", "30");
+        c.addDataSourceProperty("ApplicationName", "vmcored " + s.nodeName);
+        FleetDatabase db = new FleetDatabase(new HikariDataSource(c), s.nodeName);
+        try (Connection first = db.connection()) {
+            db.reachability.ok();
+        } catch (SQLException e) {
+            db.reachability.failed("connecting at start", e);
+        }
+        return db;
+    }
+
+    /** A pooled connection to a migrated schema; throws within seconds when the database does not answer. */
+    public Connection connection() throws SQLException {
+        if (!migrated) {
+            migrate();
+        }
+        return pool.getConnection();
+    }
+
+    private synchronized void migrate() throws SQLException {
+        if (migrated) {
+            return;
+        }
+        try {
+            MigrateResult r = Flyway.configure().dataSource(pool).locations(MIGRATIONS)
+                    .table("vmcored_schema_history").load().migrate();
+            LOG.info("shared catalog {}: schema version {} ({} migrations applied now), node {}",
+                    redacted(pool.getJdbcUrl()), r.targetSchemaVersion == null ? "current" : r.targetSchemaVersion,
+                    r.migrationsExecuted, node);
+            migrated = true;
+        } catch (RuntimeException e) {
+            throw new SQLException("schema migration failed: " + rootMessage(e), e);
+        }
+    }
+
+    public Reachability reachability() {
+        return reachability;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    /** The URL without a password in its query. */
+    static String redacted(String url) {
+        return url == null ? null : url.replaceAll("(?i)(password=)[^&]*", "$1***");
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+}
