@@ -177,6 +177,9 @@ public final class VmcoredServer implements AutoCloseable {
                 AdmissionOverrides.open(config.stateDir), metrics, ledger);
         IngestService ingest = new IngestService(catalog, admission, dumps, metrics, files, budget, refusals);
         CrashAnalysis crash = CrashAnalysis.start(config.crash, catalog, registry);
+        if (fleet != null) {
+            crash.view(fleet::signatures);
+        }
         context = new ServerContext(config, group, files, catalog, disk, metrics, registry, tls, admission, crash,
                 budget, ingest);
         NetSettings net = new NetSettings(group, config.bind, config.idleTimeout, config.maxConnections, metrics,

@@ -1,5 +1,6 @@
 package io.vmcored.server.fleet;
 
+import io.vmcored.server.analysis.SignatureGroup;
 import io.vmcored.server.catalog.DumpCatalog;
 import io.vmcored.server.catalog.DumpRecord;
 import io.vmcored.server.catalog.FileUpload;
@@ -33,6 +34,7 @@ public final class Fleet implements AutoCloseable {
     private final FleetCatalog catalog;
     private final FleetLedger ledger;
     private final UploadLeases leases;
+    private final FleetSignatures signatures;
     private final ScheduledExecutorService timer;
 
     private Fleet(FleetDatabase db, FleetSettings s, SpoolCatalog spool) {
@@ -41,6 +43,7 @@ public final class Fleet implements AutoCloseable {
         this.writer = new CatalogWriter(db, node, s.queue, () -> summaries(spool));
         this.catalog = new FleetCatalog(spool, db);
         this.ledger = new FleetLedger(db, node);
+        this.signatures = new FleetSignatures(db);
         this.leases = new UploadLeases(db, node, s.leaseTime,
                 () -> spool.uploadsInFlight().list().stream().map(FileUpload::record).map(DumpRecord::id).distinct().toList());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -73,6 +76,20 @@ public final class Fleet implements AutoCloseable {
     /** The full-dump grants of the whole fleet. */
     public GrantLedger ledger() {
         return ledger;
+    }
+
+    /** The fleet's signature groups, with this collector's reports where it has them; {@code local} alone while the database does not answer. */
+    public List<SignatureGroup> signatures(List<SignatureGroup> local) {
+        if (db.reachability().up()) {
+            try {
+                List<SignatureGroup> all = signatures.groups(local);
+                db.reachability().ok();
+                return all;
+            } catch (SQLException e) {
+                db.reachability().failed("listing signatures", e);
+            }
+        }
+        return local;
     }
 
     public UploadLeases leases() {

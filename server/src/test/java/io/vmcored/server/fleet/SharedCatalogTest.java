@@ -121,6 +121,22 @@ class SharedCatalogTest {
                     "a host no collector has is a typo");
             JsonNode hosts = get(a, "/api/v1/hosts");
             assertEquals(2, hosts.size(), "hosts of the whole fleet: " + hosts);
+
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!rows("listing", "SELECT count(*) FROM dumps WHERE analyzed").equals(List.of("2"))
+                    && System.nanoTime() < end) {
+                Thread.sleep(100);
+            }
+            for (TestServer s : List.of(a, b)) {
+                JsonNode groups = get(s, "/api/v1/signatures");
+                assertEquals(1, groups.size(), "one crash on two collectors is one group: " + groups);
+                JsonNode g = groups.get(0);
+                assertEquals(2, g.get("count").asInt(), "counted over the fleet (each collector holds one): " + g);
+                assertEquals("[\"db1\",\"web1\"]", g.get("hosts").toString(), "hosts of both collectors");
+                assertTrue(g.get("signature").asText().matches("[0-9a-f]{16}"), "signature: " + g);
+                assertTrue(!g.get("topFrames").isEmpty() && !g.get("panicLine").isNull(),
+                        "frames and panic line from the collector's own report: " + g);
+            }
         }
     }
 
