@@ -74,6 +74,10 @@ final class CatalogWriter implements CatalogMirror, AutoCloseable {
         if (closed) {
             return;
         }
+        if (rewrite) {
+            notifyAll(); // the rewrite to come reads the spool after this save: no note needed
+            return;
+        }
         pending.remove(id); // the newest note goes last: batches keep the order dumps changed in
         pending.put(id, what);
         if (pending.size() > capacity) {

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vmcored.protocol.testsupport.Fixtures;
 import io.vmcored.protocol.testsupport.Processes;
+import io.vmcored.server.catalog.DumpRecord;
+import io.vmcored.server.catalog.Transport;
 import io.vmcored.server.daemon.TestServer;
 import io.vmcored.server.recovery.ServerProcess;
 import java.io.File;
@@ -122,6 +124,33 @@ class CatalogOutageTest {
                         "SELECT state FROM dumps WHERE id = '" + id + "'")) ? "yes" : null);
                 assertTrue(b.server.fleet().leases().expired().isEmpty(), "no dump left to mark");
             }
+        }
+    }
+
+    @Test
+    void moreSavesThanTheQueueHoldsAreRewrittenInOnePassWhenTheDatabaseIsBack() throws Exception {
+        String url = pg.createDatabase("rewrite");
+        try (TestServer a = TestServer.start(TestServer.config(tmp.resolve("a")).set("catalog.url", url)
+                .set("catalog.user", PostgresServer.USER).set("catalog.password", PostgresServer.PASSWORD)
+                .set("node.name", "a").set("catalog.queue", "100"))) {
+            DumpRecord gone = a.ctx().catalog().create("old1", Transport.HTTP, "boot-0");
+            gone.fail("test: nothing sent");
+            SharedCatalogTest.awaitWritten(a);
+            assertEquals("1", column("rewrite", "SELECT count(*) FROM dumps"));
+            pg.stop();
+            try {
+                a.ctx().catalog().delete(gone);
+                for (int i = 0; i < 150; i++) {
+                    a.ctx().catalog().create("many" + i % 10, Transport.HTTP, "boot-" + i).fail("test: nothing sent");
+                }
+                assertEquals(150, a.ctx().catalog().size(), "the collector has its dumps meanwhile");
+            } finally {
+                pg.start(true);
+            }
+            await("150 rows, the deleted dump's gone", () -> "150 0".equals(column("rewrite",
+                    "SELECT count(*) || ' ' || count(*) FILTER (WHERE host = 'old1') FROM dumps")) ? "yes" : null);
+            assertEquals(List.of("incomplete 150"), List.of(column("rewrite",
+                    "SELECT state || ' ' || count(*) FROM dumps WHERE node = 'a' GROUP BY state")), "every row as saved");
         }
     }
 
