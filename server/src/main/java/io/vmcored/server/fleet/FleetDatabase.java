@@ -47,7 +47,8 @@ public final class FleetDatabase implements AutoCloseable {
             c.setPassword(s.password);
         }
         c.setPoolName("vmcored-catalog");
-        c.setMaximumPoolSize(4);
+        // the file threads' admissions (threads.file, 8), the writer, the leases and a listing at once
+        c.setMaximumPoolSize(12);
         c.setMinimumIdle(1);
         c.setConnectionTimeout(3_000);
         c.setValidationTimeout(2_000);
