@@ -63,7 +63,7 @@ public final class Fleet implements AutoCloseable {
         spool.mirror(f.writer);
         f.writer.start();
         long every = f.leases.interval().toMillis();
-        f.timer.scheduleWithFixedDelay(f.leases::renew, every, every, TimeUnit.MILLISECONDS);
+        f.timer.scheduleWithFixedDelay(f.leases::tick, every, every, TimeUnit.MILLISECONDS);
         f.timer.scheduleWithFixedDelay(f::prune, 1, 60, TimeUnit.MINUTES);
         return f;
     }

@@ -10,19 +10,23 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which collector is receiving which dump: a lease row per dump being received
  * ({@code upload_leases}), renewed by its collector while the upload runs and removed when it
  * ends. A lease that ran out while its dump's row still says receiving belongs to a collector
- * that died mid-upload: another may then mark that dump incomplete. Times are the database's,
- * so collectors' clocks do not matter.
+ * that died mid-upload: the others mark that dump's row incomplete ({@link #markExpired}).
+ * Times are the database's, so collectors' clocks do not matter.
  */
 public final class UploadLeases {
 
     /** A lease that ran out: dump {@code dumpId}, held by {@code node}, expired at {@code expires}. */
     public record Expired(String dumpId, String node, Instant expires) {
     }
+
+    private static final Logger LOG = LoggerFactory.getLogger(UploadLeases.class);
 
     private final FleetDatabase db;
     private final String node;
@@ -39,6 +43,18 @@ public final class UploadLeases {
     /** How often {@link #renew} runs: three chances before a lease runs out. */
     Duration interval() {
         return time.dividedBy(3);
+    }
+
+    /** One tick of the lease timer: renew this collector's leases, then mark what others left behind. */
+    void tick() {
+        renew();
+        if (db.reachability().up()) {
+            try {
+                markExpired();
+            } catch (SQLException e) {
+                db.reachability().failed("marking dumps of expired leases", e);
+            }
+        }
     }
 
     /** Extends the lease of every dump this collector receives now, and drops the leases of the others. */
@@ -86,6 +102,38 @@ public final class UploadLeases {
             while (rs.next()) {
                 out.add(new Expired(rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant()));
             }
+        }
+        return out;
+    }
+
+    /**
+     * Marks incomplete, in the shared catalog, the dumps of other collectors whose lease ran out
+     * while their row says receiving (a collector that died or lost the database mid-upload),
+     * and drops those leases; returns them. The row keeps its time of save, so the collector's
+     * own next save of that dump (its recovery at restart, or what it noted while away) wins.
+     * Collectors doing this at once mark each dump once: the lease row is deleted under its lock.
+     */
+    public List<Expired> markExpired() throws SQLException {
+        List<Expired> out = new ArrayList<>();
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("WITH gone AS (DELETE FROM upload_leases l USING dumps d"
+                     + " WHERE l.expires < now() AND l.node <> ? AND d.id = l.dump_id AND d.node = l.node"
+                     + " AND d.state = 'receiving' RETURNING l.dump_id, l.node, l.expires)"
+                     + " UPDATE dumps d SET state = 'incomplete', problem = 'collector ' || g.node"
+                     + " || ' stopped renewing its upload lease at ' || g.expires || ' (marked by ' || ? || ')'"
+                     + " FROM gone g WHERE d.id = g.dump_id AND d.node = g.node AND d.state = 'receiving'"
+                     + " RETURNING g.dump_id, g.node, g.expires")) {
+            ps.setString(1, node);
+            ps.setString(2, node);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Expired(rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant()));
+                }
+            }
+        }
+        for (Expired e : out) {
+            LOG.warn("dump {} of node {}: its upload lease ran out at {}; marked incomplete in the shared catalog",
+                    e.dumpId(), e.node(), e.expires());
         }
         return out;
     }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vmcored.protocol.testsupport.Fixtures;
 import io.vmcored.protocol.testsupport.Processes;
 import io.vmcored.server.catalog.DumpRecord;
+import io.vmcored.server.config.FleetSettings;
 import io.vmcored.server.catalog.Transport;
 import io.vmcored.server.daemon.TestServer;
 import io.vmcored.server.recovery.ServerProcess;
@@ -94,9 +95,14 @@ class CatalogOutageTest {
     void aLeaseIsRenewedWhileTheUploadRunsAndRunsOutWhenTheCollectorIsKilled() throws Exception {
         String url = pg.createDatabase("leases");
         Path flat = Fixtures.stream("kdump-lzo-d31");
-        try (TestServer b = TestServer.start(TestServer.config(tmp.resolve("b")).set("catalog.url", url)
-                .set("catalog.user", PostgresServer.USER).set("catalog.password", PostgresServer.PASSWORD)
-                .set("node.name", "b"))) {
+        FleetSettings other = new FleetSettings();
+        other.url = url;
+        other.user = PostgresServer.USER;
+        other.password = PostgresServer.PASSWORD;
+        other.nodeName = "b";
+        try (FleetDatabase db = FleetDatabase.open(other)) {
+            // collector b's view of the leases, without its timer: the test says when it looks
+            UploadLeases b = new UploadLeases(db, "b", Duration.ofSeconds(3), List::of);
             String id;
             try (ServerProcess a = ServerProcess.start(tmp.resolve("a"), false, collector("a", url));
                  Processes.Running curl = slowPut(a.port("http"), "slow2", flat, "1M")) {
@@ -107,22 +113,29 @@ class CatalogOutageTest {
                 Instant later = Instant.parse(lease("leases", id));
                 assertTrue(later.isAfter(first), "renewed while the upload runs: " + first + " then " + later);
                 assertTrue(later.isAfter(Instant.now()), "and not expired: " + later);
-                assertTrue(b.server.fleet().leases().expired().isEmpty(), "no expired lease while a renews it");
+                assertTrue(b.expired().isEmpty(), "no expired lease while a renews it");
                 a.kill();
             }
             Thread.sleep(3_500); // catalog.lease-time = 3s
-            List<UploadLeases.Expired> expired = b.server.fleet().leases().expired();
+            List<UploadLeases.Expired> expired = b.expired();
             assertEquals(1, expired.size(), "the killed collector's lease ran out: " + expired);
             assertEquals(id + " a", expired.get(0).dumpId() + " " + expired.get(0).node());
-            assertTrue(b.server.fleet().leases().shouldMarkIncomplete(id), "another collector may mark it incomplete");
+            assertTrue(b.shouldMarkIncomplete(id), "another collector may mark it incomplete");
             assertEquals("receiving", column("leases", "SELECT state FROM dumps WHERE id = '" + id + "'"),
                     "the row still says receiving: its collector died before saying otherwise");
 
-            // the collector comes back: its own recovery makes the dump incomplete, and nobody else need
+            assertEquals(expired, b.markExpired(), "b marks the dump of a's expired lease");
+            String marked = column("leases", "SELECT state || ' ' || problem FROM dumps WHERE id = '" + id + "'");
+            assertTrue(marked.startsWith("incomplete collector a stopped renewing its upload lease at ")
+                    && marked.endsWith("(marked by b)"), "the row, marked by b: " + marked);
+            assertEquals(List.of(), b.markExpired(), "once");
+            assertTrue(b.expired().isEmpty(), "no dump left to mark");
+
+            // the collector comes back: its own recovery's row replaces the mark
             try (ServerProcess a = ServerProcess.start(tmp.resolve("a"), false, collector("a", url))) {
-                await("the recovered dump's row incomplete", () -> "incomplete".equals(column("leases",
-                        "SELECT state FROM dumps WHERE id = '" + id + "'")) ? "yes" : null);
-                assertTrue(b.server.fleet().leases().expired().isEmpty(), "no dump left to mark");
+                await("the recovered dump's row, as its collector saved it", () -> column("leases",
+                        "SELECT state || ' ' || problem FROM dumps WHERE id = '" + id + "'")
+                        .startsWith("incomplete server stopped while the dump was being received") ? "yes" : null);
             }
         }
     }
