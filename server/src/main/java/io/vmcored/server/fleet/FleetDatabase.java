@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.vmcored.server.config.FleetSettings;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
@@ -54,7 +55,8 @@ public final class FleetDatabase implements AutoCloseable {
         c.setValidationTimeout(2_000);
         c.setInitializationFailTimeout(-1); // no connection at start: a database down must not stop the collector
         c.addDataSourceProperty("connectTimeout", "3");
-        c.addDataSourceProperty("socketTimeout", "30");
+        // a database that stops answering mid-query (a partition) holds an admission for at most this
+        c.addDataSourceProperty("socketTimeout", "10");
         c.addDataSourceProperty("ApplicationName", "vmcored " + s.nodeName);
         FleetDatabase db = new FleetDatabase(new HikariDataSource(c), s.nodeName);
         try (Connection first = db.connection()) {
@@ -101,6 +103,14 @@ public final class FleetDatabase implements AutoCloseable {
     /** The URL without a password in its query. */
     static String redacted(String url) {
         return url == null ? null : url.replaceAll("(?i)(password=)[^&]*", "$1***");
+    }
+
+    /**
+     * True when {@code e} says only that every pooled connection was busy (the pool's timeout
+     * with no failed connection behind it): the database answers, this collector asks too much.
+     */
+    static boolean busy(Exception e) {
+        return e instanceof SQLTransientConnectionException && e.getCause() == null;
     }
 
     static String rootMessage(Throwable e) {

@@ -29,8 +29,15 @@ public final class Reachability {
         }
     }
 
-    /** A call failed ({@code what} was being done); logs only the first of a run of failures. */
+    /**
+     * A call failed ({@code what} was being done); logs only the first of a run of failures. A
+     * pool with every connection busy is not an outage: that call alone goes without the database.
+     */
     public synchronized void failed(String what, Exception e) {
+        if (FleetDatabase.busy(e)) {
+            LOG.debug("shared catalog {}: every connection busy while {}", name, what);
+            return;
+        }
         failures = up ? 1 : failures + 1;
         if (up) {
             up = false;
