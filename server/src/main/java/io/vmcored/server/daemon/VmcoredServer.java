@@ -159,6 +159,9 @@ public final class VmcoredServer implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(registry); // heap and direct buffers: the memory bounds, watched
         new JvmThreadMetrics().bindTo(registry);
         catalog.observer(metrics);
+        if (fleet != null) {
+            fleet.bindTo(registry);
+        }
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(config.ioThreads, NioIoHandler.newFactory());
         ThreadPoolExecutor files = new ThreadPoolExecutor(config.fileThreads, config.fileThreads, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(config.fileQueue), daemonThreads("vmcored-file-"));

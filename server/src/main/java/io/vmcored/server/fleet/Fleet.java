@@ -1,5 +1,8 @@
 package io.vmcored.server.fleet;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.vmcored.server.analysis.SignatureGroup;
 import io.vmcored.server.catalog.DumpCatalog;
 import io.vmcored.server.catalog.DumpRecord;
@@ -24,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * summaries there, the fleet-wide listings and full-dump ledger, and its upload leases. Built
  * by the daemon when {@code catalog.url} is set; closed after the listeners stop.
  */
-public final class Fleet implements AutoCloseable {
+public final class Fleet implements AutoCloseable, MeterBinder {
 
     private static final Logger LOG = LoggerFactory.getLogger(Fleet.class);
 
@@ -103,6 +106,15 @@ public final class Fleet implements AutoCloseable {
     /** Rows waiting to be written (0 once the database has every save). */
     public int waiting() {
         return writer.waiting();
+    }
+
+    /** {@code vmcored_catalog_up} and {@code vmcored_catalog_rows_waiting} (docs/metrics.md). */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("vmcored.catalog.up", db.reachability(), r -> r.up() ? 1 : 0)
+                .description("1 while the shared catalog's database answers, 0 during an outage").register(registry);
+        Gauge.builder("vmcored.catalog.rows.waiting", writer, CatalogWriter::waiting)
+                .description("Dumps whose row waits to be written to the shared catalog").register(registry);
     }
 
     private static Map<String, Pending> summaries(SpoolCatalog spool) {

@@ -76,6 +76,9 @@ class CatalogOutageTest {
                         "http://127.0.0.1:" + http + "/api/v1/dumps").ok().out());
                 assertEquals("complete", listed.get("items").get(0).get("state").asText(),
                         "listed from the collector's own spool meanwhile: " + listed);
+                String metrics = Processes.run(Duration.ofSeconds(30), "curl", "-sS", "http://127.0.0.1:" + http + "/metrics")
+                        .ok().out();
+                assertTrue(metrics.contains("\nvmcored_catalog_up 0.0\n"), "the outage on /metrics:\n" + metrics);
 
                 pg.start(true);
                 await("the row complete after the database is back", () -> "complete".equals(column("outage",
@@ -83,6 +86,10 @@ class CatalogOutageTest {
                 await("the dump's lease gone with its upload", () -> column("outage",
                         "SELECT count(*) FROM upload_leases").equals("0") ? "yes" : null);
                 a.awaitLog("reachable again");
+                String after = Processes.run(Duration.ofSeconds(30), "curl", "-sS", "http://127.0.0.1:" + http + "/metrics")
+                        .ok().out();
+                assertTrue(after.contains("\nvmcored_catalog_up 1.0\n") && after.contains("\nvmcored_catalog_rows_waiting 0.0\n"),
+                        "caught up, on /metrics:\n" + after);
                 assertEquals(1, a.logLines().stream().filter(l -> l.contains("unreachable")).count(),
                         "one line when the database went away:\n" + a.logAbout("shared catalog"));
                 assertEquals(1, a.logLines().stream().filter(l -> l.contains("reachable again")).count(),
