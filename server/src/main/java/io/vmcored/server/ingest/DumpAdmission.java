@@ -128,15 +128,9 @@ public final class DumpAdmission {
         if (!slots.holds(key) && waiting.size() > 0 || !slots.tryGrant(key, c.admissionMaxConcurrentFull)) {
             return AdmissionDecision.waitFor("concurrency", signature, c.admissionWait);
         }
-        // counted again, atomically: another thread (or collector) may have taken the last grant since
-        if (!always && signature != null && c.admissionFullPerSignature > 0
-                && !ledger.take(signature, key, c.admissionFullPerSignature + overrides.extraFull(signature),
-                        c.admissionWindow, now)) {
+        if (!counted(c, signature, key, always, now)) {
             slots.release(key);
             return AdmissionDecision.dmesg("signature_quota", signature);
-        }
-        if (signature != null && (always || c.admissionFullPerSignature == 0)) {
-            ledger.add(signature, key, now);
         }
         String reason = grantReason(always, signature);
         if (steer.containsKey("level")) {
@@ -144,6 +138,23 @@ public final class DumpAdmission {
                     steer.getOrDefault("compress", ""));
         }
         return AdmissionDecision.full(reason, signature);
+    }
+
+    /**
+     * Counts a full dump of {@code signature} granted to {@code key}; false if the quota was used
+     * up meanwhile: the count is taken again, atomically, since another thread (or collector)
+     * may have taken the last grant after {@link #kernelLogOnly} looked.
+     */
+    private boolean counted(ServerConfig c, String signature, String key, boolean always, Instant now) {
+        if (signature == null) {
+            return true;
+        }
+        if (always || c.admissionFullPerSignature == 0) {
+            ledger.add(signature, key, now);
+            return true;
+        }
+        return ledger.take(signature, key, c.admissionFullPerSignature + overrides.extraFull(signature),
+                c.admissionWindow, now);
     }
 
     private boolean alwaysFull(ServerConfig c, String host) {
@@ -217,8 +228,9 @@ public final class DumpAdmission {
             waiting.remove(w);
             AdmissionDecision d = no.isPresent() ? no.get()
                     : AdmissionDecision.full(grantReason(always, w.signature()), w.signature());
-            if (d.sendsDump() && w.signature() != null) {
-                ledger.add(w.signature(), now);
+            if (d.sendsDump() && !counted(c, w.signature(), r.id(), always, now)) {
+                slots.release(r.id());
+                d = AdmissionDecision.dmesg("signature_quota", w.signature());
             }
             try {
                 keep(r, d, now);
