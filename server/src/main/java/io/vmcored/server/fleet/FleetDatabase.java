@@ -5,6 +5,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.vmcored.server.config.FleetSettings;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -54,7 +56,7 @@ public final class FleetDatabase implements AutoCloseable {
         c.setConnectionTimeout(3_000);
         c.setValidationTimeout(2_000);
         c.setInitializationFailTimeout(-1); // no connection at start: a database down must not stop the collector
-        c.addDataSourceProperty("connectTimeout", "3");
+        c.addDataSourceProperty("connectTimeout", "2"); // below the pool's 3 s: a pool timeout then names the failure
         // a database that stops answering mid-query (a partition) holds an admission for at most this
         c.addDataSourceProperty("socketTimeout", "10");
         c.addDataSourceProperty("ApplicationName", "vmcored " + s.nodeName);
@@ -111,6 +113,26 @@ public final class FleetDatabase implements AutoCloseable {
      */
     static boolean busy(Exception e) {
         return e instanceof SQLTransientConnectionException && e.getCause() == null;
+    }
+
+    /**
+     * True when {@code e} says the database cannot be reached or stopped serving (connection
+     * errors, SQL state class 08; operator intervention, 57P; insufficient resources, 53),
+     * anywhere in its causes; false for a statement the database refused.
+     */
+    static boolean outage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
+                    || t instanceof SQLRecoverableException) {
+                return true;
+            }
+            if (t instanceof SQLException q && q.getSQLState() != null
+                    && (q.getSQLState().startsWith("08") || q.getSQLState().startsWith("57P")
+                            || q.getSQLState().startsWith("53"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String rootMessage(Throwable e) {

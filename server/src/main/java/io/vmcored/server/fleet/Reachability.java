@@ -38,6 +38,11 @@ public final class Reachability {
             LOG.debug("shared catalog {}: every connection busy while {}", name, what);
             return;
         }
+        if (!FleetDatabase.outage(e)) {
+            // the database answered, and refused: a fault to see each time, not an outage
+            LOG.warn("shared catalog {}: {} failed: {}", name, what, FleetDatabase.rootMessage(e));
+            return;
+        }
         failures = up ? 1 : failures + 1;
         if (up) {
             up = false;

@@ -1,9 +1,14 @@
 package io.vmcored.server.fleet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmcored.server.config.FleetSettings;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -81,6 +86,15 @@ class FleetLedgerTest {
                     "a day later the window has room again");
             assertTrue(a.take("crowd0000000000", "extra@d1", 5, DAY, now.plus(Duration.ofMinutes(1))),
                     "an operator's extra allowance (N + extra) lets one more through");
+
+            SQLException refused = assertThrows(SQLException.class, () -> {
+                try (Connection c = dbA.connection(); Statement st = c.createStatement()) {
+                    st.execute("SELECT * FROM no_such_table");
+                }
+            });
+            assertFalse(FleetDatabase.outage(refused), "a statement the database refuses is no outage: " + refused);
+            dbA.reachability().failed("a test statement", refused);
+            assertTrue(dbA.reachability().up(), "the database still counts as reachable");
         }
     }
 
