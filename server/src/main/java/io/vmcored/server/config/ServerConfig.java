@@ -93,6 +93,8 @@ public final class ServerConfig {
     public final SshSettings ssh = new SshSettings();
     /** Crash analysis and event hooks: {@code analysis.*}, {@code events.*}. */
     public final CrashSettings crash = new CrashSettings();
+    /** A catalog shared by several collectors: {@code catalog.*}, {@code node.name}. */
+    public final FleetSettings fleet = new FleetSettings();
 
     public final StoreSettings store = new StoreSettings();
 
@@ -150,6 +152,7 @@ public final class ServerConfig {
         ssh.validate(p);
         crash.validate(p);
         store.validate(p);
+        fleet.validate(p);
         p.atLeast("spool.min-free", minFreeBytes, 0);
         p.atLeast("retention.max-per-host", retentionMaxPerHost, 0);
         p.atLeast("retention.max-total", retentionMaxTotalBytes, 0);

@@ -125,6 +125,7 @@ public final class Settings {
                         Long.toString(SshSettings.SETTLE.toSeconds())));
         CrashSettings.register();
         StoreSettings.register();
+        FleetSettings.register();
     }
 
     private Settings() {

@@ -20,6 +20,7 @@ import io.vmcored.server.catalog.SpoolCatalog;
 import io.vmcored.server.config.ConfigChange;
 import io.vmcored.server.config.LiveConfig;
 import io.vmcored.server.config.ServerConfig;
+import io.vmcored.server.fleet.Fleet;
 import io.vmcored.server.http.HttpApi;
 import io.vmcored.server.http.HttpListener;
 import io.vmcored.server.http.console.Console;
@@ -30,6 +31,8 @@ import io.vmcored.server.http.console.EventHub;
 import io.vmcored.server.ingest.Admission;
 import io.vmcored.server.ingest.AdmissionOverrides;
 import io.vmcored.server.ingest.DumpAdmission;
+import io.vmcored.server.ingest.FullDumpLedger;
+import io.vmcored.server.ingest.GrantLedger;
 import io.vmcored.server.ingest.IngestBudget;
 import io.vmcored.server.ingest.IngestService;
 import io.vmcored.server.ingest.RefusalLog;
@@ -93,6 +96,8 @@ public final class VmcoredServer implements AutoCloseable {
     private final LiveConfig live;
     private final List<Listener> listeners = new ArrayList<>();
     private ThreadPoolExecutor syncer;
+    /** The catalog shared with other collectors, or null (the embedded catalog alone). */
+    private Fleet fleet;
     private ServerContext context;
     private final List<InstanceLock> locks = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -149,11 +154,18 @@ public final class VmcoredServer implements AutoCloseable {
         SpoolCatalog catalog = DumpCatalog.open(config.spoolDir, new DecoderLimits(config.maxDumpSize));
         DiskGuard disk = new DiskGuard(catalog.spool(), config.minFreeBytes);
         catalog.reservable(() -> disk.free() - disk.minFree());
+        // shared with other collectors: they list this one's dumps and it theirs; its spool stays its own truth
+        fleet = config.fleet.shared() ? Fleet.start(config.fleet, catalog) : null;
+        DumpCatalog listed = fleet == null ? catalog : fleet.catalog();
+        GrantLedger ledger = fleet == null ? new FullDumpLedger() : fleet.ledger();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         IngestMetrics metrics = new IngestMetrics(registry, disk::free);
         new JvmMemoryMetrics().bindTo(registry); // heap and direct buffers: the memory bounds, watched
         new JvmThreadMetrics().bindTo(registry);
         catalog.observer(metrics);
+        if (fleet != null) {
+            fleet.bindTo(registry);
+        }
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(config.ioThreads, NioIoHandler.newFactory());
         ThreadPoolExecutor files = new ThreadPoolExecutor(config.fileThreads, config.fileThreads, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(config.fileQueue), daemonThreads("vmcored-file-"));
@@ -169,7 +181,7 @@ public final class VmcoredServer implements AutoCloseable {
         Admission admission = new Admission(live, disk, catalog);
         RefusalLog refusals = new RefusalLog(metrics);
         DumpAdmission dumps = new DumpAdmission(live, admission, disk, catalog,
-                AdmissionOverrides.open(config.stateDir), metrics);
+                AdmissionOverrides.open(config.stateDir), metrics, ledger);
         IngestService ingest = new IngestService(catalog, admission, dumps, metrics, files, budget, refusals);
         CrashAnalysis crash = CrashAnalysis.start(config.crash, catalog, registry);
         ObjectStore store = config.store.enabled() ? ObjectStore.start(live, catalog, registry, disk::free) : null;
@@ -178,6 +190,9 @@ public final class VmcoredServer implements AutoCloseable {
             catalog.listener(DumpListener.both(crash, store));
             admission.refuseWhen(store::refusal);
             crash.onAnalyzed(analyzed);
+        }
+        if (fleet != null) {
+            crash.view(fleet::signatures);
         }
         context = new ServerContext(config, group, files, catalog, disk, metrics, registry, tls, admission, crash,
                 budget, ingest, store);
@@ -197,7 +212,7 @@ public final class VmcoredServer implements AutoCloseable {
             Console console = new Console(new ConsoleSessions(), events, new ConsoleAssets(), () -> enrolled(keys),
                     disk::free, disk.minFree());
             listeners.add(new HttpListener(net, config.httpPort, config.tlsHttp ? tls : null,
-                    new HttpApi(ingest, catalog, admission, crash, registry, files, config.idleTimeout, refusals,
+                    new HttpApi(ingest, listed, admission, crash, registry, files, config.idleTimeout, refusals,
                             console, store)));
         }
         if (config.ssh.port() >= 0) {
@@ -271,6 +286,11 @@ public final class VmcoredServer implements AutoCloseable {
         return live.get();
     }
 
+    /** The shared catalog, or null when this collector keeps the embedded one alone. */
+    public Fleet fleet() {
+        return fleet;
+    }
+
     public ServerContext context() {
         return context;
     }
@@ -334,6 +354,9 @@ public final class VmcoredServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             context.registry().close();
+        }
+        if (fleet != null) {
+            fleet.close(); // after the file threads: the last saves are written if the database answers
         }
         for (InstanceLock l : locks) {
             try {
