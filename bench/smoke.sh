@@ -3,10 +3,11 @@
 # (small streams, few rounds, a 2,000-dump catalog), which still checks every stored dump
 # byte for byte and fails on any mismatch. Figures printed here are not measurements (the
 # suite runs on a busy machine); the full runs are the scripts without SHORT.
-# Usage: bench/smoke.sh [NAME...]   (default: all; NAME = catalog, rearrange, tcp, ssh, dmesg, analysis, mass-crash)
+# Usage: bench/smoke.sh [NAME...]   (default: all; NAME = catalog, rearrange, tcp, ssh, dmesg, analysis, mass-crash,
+#        reliability)
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
-names=${*:-"rearrange dmesg tcp ssh analysis catalog mass-crash"}
+names=${*:-"rearrange dmesg tcp ssh analysis catalog mass-crash reliability"}
 failed=""
 for n in $names; do
     script=$here/bench/$n-bench.sh

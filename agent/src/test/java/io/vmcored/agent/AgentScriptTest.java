@@ -251,6 +251,20 @@ class AgentScriptTest {
         }
     }
 
+    /** Over HTTP too: "no answer" with curl's reason, as over TCP, not an HTTP status 000 nor a shell error. */
+    @Test
+    void unreachableServerOverHttpIsNoAnswer() throws Exception {
+        int port = E2eSupport.freePort();
+        BusyboxAgent.Result r = agent(List.of("--server", "127.0.0.1", "--port", Integer.toString(port), "--transport",
+                "http", "--retries", "1", "--host", "lonely", "--vmcore", Fixtures.vmcore().toString(), "--work-dir",
+                dir.resolve("work").toString()));
+        assertEquals(2, r.rc(), r.out());
+        assertTrue(r.out().contains("no answer from 127.0.0.1:" + port + " (curl: "), r.out());
+        assertFalse(r.out().contains("http_000"), r.out());
+        assertFalse(r.out().contains("open"), "no shell error about a missing answer file: " + r.out());
+        assertTrue(r.out().contains("giving up on 127.0.0.1:" + port + " after 1 retries"), r.out());
+    }
+
     private BusyboxAgent.Result agent(List<String> args) throws IOException, InterruptedException {
         return agent.run(args);
     }

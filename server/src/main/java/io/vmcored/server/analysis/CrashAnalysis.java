@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,7 @@ public final class CrashAnalysis implements DumpListener, AutoCloseable {
     private final Set<String> waiting = ConcurrentHashMap.newKeySet();
     /** Told of each dump once its analysis is recorded (the console's live view); must not block. */
     private volatile Consumer<DumpRecord> analyzed = r -> { };
+    private volatile UnaryOperator<List<SignatureGroup>> view = UnaryOperator.identity();
 
     private CrashAnalysis(CrashSettings s, DumpCatalog catalog, MeterRegistry registry) {
         this.catalog = catalog;
@@ -101,9 +103,17 @@ public final class CrashAnalysis implements DumpListener, AutoCloseable {
         analyzed = watcher;
     }
 
-    /** Signature groups of the dumps in the spool, most dumps first. */
+    /** Signature groups of the dumps in the spool, most dumps first (or as {@link #view} shows them). */
     public List<SignatureGroup> signatures() {
-        return index.groups();
+        return view.apply(index.groups());
+    }
+
+    /**
+     * What {@link #signatures()} shows, given this spool's groups: a catalog shared by several
+     * collectors shows the whole fleet's, with this spool's reports where it has them.
+     */
+    public void view(UnaryOperator<List<SignatureGroup>> v) {
+        view = v;
     }
 
     @Override

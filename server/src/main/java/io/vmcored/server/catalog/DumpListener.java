@@ -21,4 +21,27 @@ public interface DumpListener {
 
     DumpListener NONE = new DumpListener() {
     };
+
+    /** Tells {@code first}, then {@code second}. */
+    static DumpListener both(DumpListener first, DumpListener second) {
+        return new DumpListener() {
+            @Override
+            public void started(DumpRecord record) {
+                first.started(record);
+                second.started(record);
+            }
+
+            @Override
+            public void finished(DumpRecord record, DumpState state) {
+                first.finished(record, state);
+                second.finished(record, state);
+            }
+
+            @Override
+            public void deleted(DumpRecord record) {
+                first.deleted(record);
+                second.deleted(record);
+            }
+        };
+    }
 }

@@ -266,6 +266,26 @@ public final class DumpRecord {
         return true;
     }
 
+    /**
+     * An upload of {@code name} that could not start (the disk full before its first byte): the
+     * dump must not stay receiving on its account, or it would never end (no upload will end it),
+     * count as in flight for ever (no DELETE, no retention) and list as receiving. With no other
+     * upload running it ends as its files stand ({@link DumpRules#atEnd}), {@code why} the problem.
+     */
+    public synchronized DumpState notStarted(String name, String why) throws IOException {
+        Manifest mf = manifest();
+        if (claims.any() || mf.state != DumpState.RECEIVING) {
+            return state();
+        }
+        FileEntry e = mf.files.get(name);
+        if (e != null && e.state == DumpState.RECEIVING) {
+            e.state = DumpState.INCOMPLETE;
+            e.problem = why;
+        }
+        Ending end = DumpRules.atEnd(mf);
+        return finish(end.state(), end.state() == DumpState.COMPLETE ? null : why);
+    }
+
     /** Ends the dump as incomplete: what arrived stays. */
     public synchronized DumpState fail(String reason) throws IOException {
         return finish(DumpState.INCOMPLETE, reason);
@@ -458,12 +478,16 @@ public final class DumpRecord {
         mf.state = state;
         mf.problem = problem;
         mf.finished = Instant.now().toString();
-        save();
-        long size = mf.files.values().stream().mapToLong(f -> f.fileSize).sum();
-        LOG.info("dump {} host={} id={} transport={} outcome={} size={}{}", mf.dumpFile == null ? "-" : mf.dumpFile,
-                host, id, mf.transport, state.wire(), size, problem == null ? "" : " problem=\"" + problem + "\"");
-        announced = false;
-        catalog.listener().finished(this, state);
+        try {
+            save();
+        } finally {
+            // ended in memory even when the disk refused the manifest (full): said once, heard once
+            long size = mf.files.values().stream().mapToLong(f -> f.fileSize).sum();
+            LOG.info("dump {} host={} id={} transport={} outcome={} size={}{}", mf.dumpFile == null ? "-" : mf.dumpFile,
+                    host, id, mf.transport, state.wire(), size, problem == null ? "" : " problem=\"" + problem + "\"");
+            announced = false;
+            catalog.listener().finished(this, state);
+        }
         return state;
     }
 
@@ -533,9 +557,14 @@ public final class DumpRecord {
         mf.updated = Instant.now().toString();
         // durable only once no complete file still waits for its own fsync: a durable manifest
         // must never claim data the disk may not have
-        ManifestIo.write(dir, mf, mf.state.finished() && !durability.pending());
-        summary = DumpSummary.of(mf);
-        catalog.saved(this);
+        try {
+            ManifestIo.write(dir, mf, mf.state.finished() && !durability.pending());
+        } finally {
+            // listings, DELETE and retention answer from memory: a manifest the disk refused
+            // (ENOSPC) must not leave them with the state before (the disk's copy is recovered at start)
+            summary = DumpSummary.of(mf);
+            catalog.saved(this);
+        }
         coolDown();
     }
 }

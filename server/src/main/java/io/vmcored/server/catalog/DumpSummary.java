@@ -22,9 +22,11 @@ import java.util.Map;
  * @param analyzed   crash analysis has run on it (its signature, if any, is known)
  * @param granted    admission granted it a full (or reduced) dump; its signature is then known
  *                   from the kernel log sent first, before any analysis
+ * @param node       the collector that holds the dump, in a catalog shared by several (else null,
+ *                   and left out of the JSON)
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-@JsonPropertyOrder({"id", "host", "state", "transport", "created", "finished", "dumpFile", "size", "kernel",
+@JsonPropertyOrder({"id", "host", "node", "state", "transport", "created", "finished", "dumpFile", "size", "kernel",
         "crashTime", "format", "signature", "panic", "problem"})
 public record DumpSummary(
         String id,
@@ -44,7 +46,8 @@ public record DumpSummary(
         String panic,
         String problem,
         @JsonIgnore boolean analyzed,
-        @JsonIgnore boolean granted) {
+        @JsonIgnore boolean granted,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String node) {
 
     /** Oldest first: arrival time, then id (within one host a later id is a later directory). */
     public static final Comparator<DumpSummary> ORDER =
@@ -62,7 +65,22 @@ public record DumpSummary(
                        Instant finished, String dumpFile, long size, long totalBytes, String format, String kernel,
                        String crashTime, String signature, String panic, String problem) {
         this(id, host, clientId, state, transport, created, finished, dumpFile, size, totalBytes, format, kernel,
-                crashTime, signature, panic, problem, false, false);
+                crashTime, signature, panic, problem, false, false, null);
+    }
+
+    /** A summary of this collector's own dump (no node named). */
+    public DumpSummary(String id, String host, String clientId, DumpState state, String transport, Instant created,
+                       Instant finished, String dumpFile, long size, long totalBytes, String format, String kernel,
+                       String crashTime, String signature, String panic, String problem, boolean analyzed,
+                       boolean granted) {
+        this(id, host, clientId, state, transport, created, finished, dumpFile, size, totalBytes, format, kernel,
+                crashTime, signature, panic, problem, analyzed, granted, null);
+    }
+
+    /** The same summary, held by collector {@code n}. */
+    public DumpSummary withNode(String n) {
+        return new DumpSummary(id, host, clientId, state, transport, created, finished, dumpFile, size, totalBytes,
+                format, kernel, crashTime, signature, panic, problem, analyzed, granted, n);
     }
 
     /** The summary of a manifest (a snapshot or one just read). Never throws on bad times: EPOCH / null. */

@@ -42,6 +42,8 @@ public final class Manifest {
     /** Crash analysis (io.vmcored.server.analysis): kernel log file, panic line, frames, signature. */
     public Map<String, Object> analysis;
     public Map<String, FileEntry> files = new LinkedHashMap<>();
+    /** Where the object store holds the dump's files (io.vmcored.server.store); null while only the spool does. */
+    public StoredCopy store;
 
     /** One file of the dump directory. */
     @JsonIgnoreProperties(ignoreUnknown = true)

@@ -56,6 +56,7 @@ public final class SpoolCatalog implements DumpCatalog {
     private volatile UploadObserver observer = UploadObserver.NONE;
     private volatile Executor background = Runnable::run;
     private volatile DumpListener listener = DumpListener.NONE;
+    private volatile CatalogMirror mirror = CatalogMirror.NONE;
     private volatile LongSupplier reservable = () -> Long.MAX_VALUE;
     /** True while the start-up reads the spool: the index is filled once, after. */
     private volatile boolean loading;
@@ -96,6 +97,11 @@ public final class SpoolCatalog implements DumpCatalog {
     @Override
     public void listener(DumpListener l) {
         listener = l;
+    }
+
+    /** Who copies every saved summary elsewhere (a shared catalog); the embedded catalog has none. */
+    public void mirror(CatalogMirror m) {
+        mirror = m;
     }
 
     @Override
@@ -192,6 +198,7 @@ public final class SpoolCatalog implements DumpCatalog {
         }
         forget(r);
         listener.deleted(r);
+        mirror.deleted(r.id());
         try (var files = Files.walk(r.directory())) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
@@ -227,6 +234,7 @@ public final class SpoolCatalog implements DumpCatalog {
     void saved(DumpRecord r) {
         if (!loading && byId.get(r.id()) == r) {
             index.put(r.summary());
+            mirror.saved(r.summary(), r.directory());
         }
     }
 

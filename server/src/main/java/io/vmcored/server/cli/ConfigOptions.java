@@ -37,6 +37,21 @@ final class ConfigOptions {
     @Option(names = "--state", paramLabel = "DIR", description = "State directory: keys, tokens (default ./var/state).")
     Path state;
 
+    @Option(names = "--store", paramLabel = "s3://BUCKET/PREFIX", description = "Keep finished dumps in this S3 bucket"
+            + " (store.url); credentials from AWS's environment variables and profiles.")
+    String store;
+
+    @Option(names = "--s3-endpoint", paramLabel = "URL", description = "S3-compatible endpoint for --store (MinIO, Ceph,"
+            + " s3proxy), path-style addressing (store.s3-endpoint).")
+    String s3Endpoint;
+    @Option(names = "--catalog", paramLabel = "JDBC-URL", description = "Share the catalog with other collectors:"
+            + " jdbc:postgresql://HOST:PORT/DB (catalog.url).")
+    String catalog;
+
+    @Option(names = "--node-name", paramLabel = "NAME", description = "This collector's name in the shared catalog"
+            + " (node.name, default the host name).")
+    String nodeName;
+
     @Option(names = "--insecure-open", description = "Listen off loopback without tokens (a lab): anyone who reaches"
             + " the ports may upload, list and download every dump.")
     boolean insecureOpen;
@@ -56,6 +71,16 @@ final class ConfigOptions {
         option(cfg, "ssh.port", sshPort);
         option(cfg, "spool.dir", spool);
         option(cfg, "state.dir", state);
+        if (store != null) {
+            cfg.set("store.url", store, "--store");
+        }
+        if (s3Endpoint != null) {
+            cfg.set("store.s3-endpoint", s3Endpoint, "--s3-endpoint");
+        }
+        if (catalog != null) {
+            cfg.set("catalog.url", catalog, "--catalog");
+        }
+        option(cfg, "node.name", nodeName);
         if (insecureOpen) {
             cfg.set("auth.insecure-open", "true", "--insecure-open");
         }

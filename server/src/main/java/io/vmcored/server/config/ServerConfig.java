@@ -93,6 +93,10 @@ public final class ServerConfig {
     public final SshSettings ssh = new SshSettings();
     /** Crash analysis and event hooks: {@code analysis.*}, {@code events.*}. */
     public final CrashSettings crash = new CrashSettings();
+    /** A catalog shared by several collectors: {@code catalog.*}, {@code node.name}. */
+    public final FleetSettings fleet = new FleetSettings();
+
+    public final StoreSettings store = new StoreSettings();
 
     /** Where each key was set: {@code FILE:LINE} or {@code --set}; mistakes are reported there. */
     private final Map<String, String> origins = new HashMap<>();
@@ -147,6 +151,8 @@ public final class ServerConfig {
         p.port("http.port", httpPort);
         ssh.validate(p);
         crash.validate(p);
+        store.validate(p);
+        fleet.validate(p);
         p.atLeast("spool.min-free", minFreeBytes, 0);
         p.atLeast("retention.max-per-host", retentionMaxPerHost, 0);
         p.atLeast("retention.max-total", retentionMaxTotalBytes, 0);

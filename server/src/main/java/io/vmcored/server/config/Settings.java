@@ -124,6 +124,8 @@ public final class Settings {
                 (c, k, v) -> c.ssh.options().put("settle-seconds", v), c -> c.ssh.option("settle-seconds",
                         Long.toString(SshSettings.SETTLE.toSeconds())));
         CrashSettings.register();
+        StoreSettings.register();
+        FleetSettings.register();
     }
 
     private Settings() {

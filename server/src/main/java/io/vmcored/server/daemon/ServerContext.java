@@ -11,6 +11,7 @@ import io.vmcored.server.ingest.IngestBudget;
 import io.vmcored.server.ingest.IngestService;
 import io.vmcored.server.metrics.IngestMetrics;
 import io.vmcored.server.storage.DiskGuard;
+import io.vmcored.server.store.ObjectStore;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -22,9 +23,10 @@ import java.util.concurrent.ExecutorService;
  * @param crash        crash analysis and event hooks
  * @param budget       bytes all connections may queue for the disk
  * @param ingest       the upload rules every transport goes through
+ * @param store        the object store finished dumps go to, or null (store.url unset)
  */
 public record ServerContext(ServerConfig config, EventLoopGroup group, ExecutorService fileExecutor,
                             SpoolCatalog catalog, DiskGuard disk, IngestMetrics metrics,
                             PrometheusMeterRegistry registry, SslContext tls, Admission admission,
-                            CrashAnalysis crash, IngestBudget budget, IngestService ingest) {
+                            CrashAnalysis crash, IngestBudget budget, IngestService ingest, ObjectStore store) {
 }

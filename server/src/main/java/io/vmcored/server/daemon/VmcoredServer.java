@@ -13,11 +13,14 @@ import io.netty.handler.ssl.SslProvider;
 import io.vmcored.protocol.flat.DecoderLimits;
 import io.vmcored.server.analysis.CrashAnalysis;
 import io.vmcored.server.catalog.DumpCatalog;
+import io.vmcored.server.catalog.DumpListener;
+import io.vmcored.server.catalog.DumpRecord;
 import io.vmcored.server.catalog.Retention;
 import io.vmcored.server.catalog.SpoolCatalog;
 import io.vmcored.server.config.ConfigChange;
 import io.vmcored.server.config.LiveConfig;
 import io.vmcored.server.config.ServerConfig;
+import io.vmcored.server.fleet.Fleet;
 import io.vmcored.server.http.HttpApi;
 import io.vmcored.server.http.HttpListener;
 import io.vmcored.server.http.console.Console;
@@ -28,6 +31,8 @@ import io.vmcored.server.http.console.EventHub;
 import io.vmcored.server.ingest.Admission;
 import io.vmcored.server.ingest.AdmissionOverrides;
 import io.vmcored.server.ingest.DumpAdmission;
+import io.vmcored.server.ingest.FullDumpLedger;
+import io.vmcored.server.ingest.GrantLedger;
 import io.vmcored.server.ingest.IngestBudget;
 import io.vmcored.server.ingest.IngestService;
 import io.vmcored.server.ingest.RefusalLog;
@@ -38,6 +43,7 @@ import io.vmcored.server.ssh.SshListener;
 import io.vmcored.server.ssh.SshOptions;
 import io.vmcored.server.ssh.auth.AuthorizedKeyStore;
 import io.vmcored.server.storage.DiskGuard;
+import io.vmcored.server.store.ObjectStore;
 import io.vmcored.server.storage.FileSpaceReserver;
 import io.vmcored.server.storage.PrivateFiles;
 import io.vmcored.server.tcp.TcpListener;
@@ -52,6 +58,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,6 +96,8 @@ public final class VmcoredServer implements AutoCloseable {
     private final LiveConfig live;
     private final List<Listener> listeners = new ArrayList<>();
     private ThreadPoolExecutor syncer;
+    /** The catalog shared with other collectors, or null (the embedded catalog alone). */
+    private Fleet fleet;
     private ServerContext context;
     private final List<InstanceLock> locks = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -145,11 +154,18 @@ public final class VmcoredServer implements AutoCloseable {
         SpoolCatalog catalog = DumpCatalog.open(config.spoolDir, new DecoderLimits(config.maxDumpSize));
         DiskGuard disk = new DiskGuard(catalog.spool(), config.minFreeBytes);
         catalog.reservable(() -> disk.free() - disk.minFree());
+        // shared with other collectors: they list this one's dumps and it theirs; its spool stays its own truth
+        fleet = config.fleet.shared() ? Fleet.start(config.fleet, catalog) : null;
+        DumpCatalog listed = fleet == null ? catalog : fleet.catalog();
+        GrantLedger ledger = fleet == null ? new FullDumpLedger() : fleet.ledger();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         IngestMetrics metrics = new IngestMetrics(registry, disk::free);
         new JvmMemoryMetrics().bindTo(registry); // heap and direct buffers: the memory bounds, watched
         new JvmThreadMetrics().bindTo(registry);
         catalog.observer(metrics);
+        if (fleet != null) {
+            fleet.bindTo(registry);
+        }
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(config.ioThreads, NioIoHandler.newFactory());
         ThreadPoolExecutor files = new ThreadPoolExecutor(config.fileThreads, config.fileThreads, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(config.fileQueue), daemonThreads("vmcored-file-"));
@@ -165,11 +181,21 @@ public final class VmcoredServer implements AutoCloseable {
         Admission admission = new Admission(live, disk, catalog);
         RefusalLog refusals = new RefusalLog(metrics);
         DumpAdmission dumps = new DumpAdmission(live, admission, disk, catalog,
-                AdmissionOverrides.open(config.stateDir), metrics);
+                AdmissionOverrides.open(config.stateDir), metrics, ledger);
         IngestService ingest = new IngestService(catalog, admission, dumps, metrics, files, budget, refusals);
         CrashAnalysis crash = CrashAnalysis.start(config.crash, catalog, registry);
+        ObjectStore store = config.store.enabled() ? ObjectStore.start(live, catalog, registry, disk::free) : null;
+        Consumer<DumpRecord> analyzed = store == null ? r -> { } : store::analyzed;
+        if (store != null) {
+            catalog.listener(DumpListener.both(crash, store));
+            admission.refuseWhen(store::refusal);
+            crash.onAnalyzed(analyzed);
+        }
+        if (fleet != null) {
+            crash.view(fleet::signatures);
+        }
         context = new ServerContext(config, group, files, catalog, disk, metrics, registry, tls, admission, crash,
-                budget, ingest);
+                budget, ingest, store);
         NetSettings net = new NetSettings(group, config.bind, config.idleTimeout, config.maxConnections, metrics,
                 refusals);
         if (config.ingestPort >= 0) {
@@ -178,13 +204,16 @@ public final class VmcoredServer implements AutoCloseable {
         if (config.httpPort >= 0) {
             EventHub events = new EventHub(catalog.uploadsInFlight(), MAX_EVENT_STREAMS);
             events.start(group);
-            crash.onAnalyzed(events::analyzed);
+            crash.onAnalyzed(r -> {
+                events.analyzed(r);
+                analyzed.accept(r);
+            });
             AuthorizedKeyStore keys = new AuthorizedKeyStore(config.stateDir);
             Console console = new Console(new ConsoleSessions(), events, new ConsoleAssets(), () -> enrolled(keys),
                     disk::free, disk.minFree());
             listeners.add(new HttpListener(net, config.httpPort, config.tlsHttp ? tls : null,
-                    new HttpApi(ingest, catalog, admission, crash, registry, files, config.idleTimeout, refusals,
-                            console)));
+                    new HttpApi(ingest, listed, admission, crash, registry, files, config.idleTimeout, refusals,
+                            console, store)));
         }
         if (config.ssh.port() >= 0) {
             listeners.add(new SshListener(net, config.ssh.port(), config.ssh.options(), config.stateDir, ingest, catalog,
@@ -257,6 +286,11 @@ public final class VmcoredServer implements AutoCloseable {
         return live.get();
     }
 
+    /** The shared catalog, or null when this collector keeps the embedded one alone. */
+    public Fleet fleet() {
+        return fleet;
+    }
+
     public ServerContext context() {
         return context;
     }
@@ -308,6 +342,9 @@ public final class VmcoredServer implements AutoCloseable {
         if (context != null) {
             context.group().shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             context.crash().close();
+            if (context.store() != null) {
+                context.store().close();
+            }
             context.fileExecutor().shutdown();
             try {
                 context.fileExecutor().awaitTermination(30, TimeUnit.SECONDS);
@@ -317,6 +354,9 @@ public final class VmcoredServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             context.registry().close();
+        }
+        if (fleet != null) {
+            fleet.close(); // after the file threads: the last saves are written if the database answers
         }
         for (InstanceLock l : locks) {
             try {

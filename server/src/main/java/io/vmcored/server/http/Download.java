@@ -10,7 +10,9 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.Executor;
@@ -26,6 +28,12 @@ final class Download {
     private Download() {
     }
 
+    /** Opens the body of {@code [start, end]} once the response is known to have one; nothing is sent yet. */
+    @FunctionalInterface
+    interface Opener {
+        ChunkSource open(long start, long end) throws IOException;
+    }
+
     /**
      * Call from a file thread (opens the file). A missing file throws before anything is sent,
      * so the caller can still answer 404; {@code files} reads the body.
@@ -34,15 +42,24 @@ final class Download {
      */
     static void send(ChannelHandlerContext ctx, Path file, String range, boolean head, String filename, Executor files)
             throws IOException {
-        FileChannel fc = FileChannel.open(file, StandardOpenOption.READ);
-        long size = fc.size();
+        long size = Files.size(file);
+        send(ctx, size, range, head, filename, files, (start, end) -> ChunkSource.of(FileChannel.open(file,
+                StandardOpenOption.READ)));
+    }
+
+    /**
+     * A body of {@code size} bytes from wherever {@code body} reads it (a spool file, the object
+     * store). {@code body} is called only for a GET with a satisfiable range, before anything is
+     * sent: what it throws leaves the caller free to answer.
+     */
+    static void send(ChannelHandlerContext ctx, long size, String range, boolean head, String filename, Executor files,
+                     Opener body) throws IOException {
         long start = 0;
         long end = size - 1;
         HttpResponseStatus status = HttpResponseStatus.OK;
         if (range != null) {
             long[] r = parse(range, size);
             if (r == null) {
-                fc.close();
                 var resp = Responses.error(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE, "bad_range",
                         "Range \"" + range + "\": expected bytes=a-b within a file of " + size + " bytes");
                 resp.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + size);
@@ -57,10 +74,11 @@ final class Download {
             status = HttpResponseStatus.PARTIAL_CONTENT;
         }
         long length = end - start + 1;
+        ChunkSource source = head || length <= 0 ? null : body.open(start, end);
         HttpResponse resp = head ? new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.EMPTY_BUFFER)
                 : new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
         resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream")
-                .set(HttpHeaderNames.CONTENT_LENGTH, length)
+                .set(HttpHeaderNames.CONTENT_LENGTH, Math.max(0, length))
                 .set(HttpHeaderNames.ACCEPT_RANGES, "bytes")
                 .set(HttpHeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"" + filename + "\"")
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -68,12 +86,15 @@ final class Download {
             resp.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes " + start + "-" + end + "/" + size);
         }
         if (head) {
-            fc.close();
             Responses.send(ctx, (DefaultFullHttpResponse) resp);
             return;
         }
         ctx.write(resp);
-        FileStreamer.stream(ctx, fc, start, length, files);
+        if (source == null) {
+            FileStreamer.stream(ctx, ChunkSource.of(InputStream.nullInputStream()), start, 0, files);
+        } else {
+            FileStreamer.stream(ctx, source, start, length, files);
+        }
     }
 
     /** [start, end] inclusive, or null if unsatisfiable. */

@@ -6,6 +6,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vmcored.server.catalog.DumpRecord;
 import io.vmcored.server.catalog.Manifest;
 import io.vmcored.server.catalog.ManifestIo;
+import io.vmcored.server.catalog.StoredCopy.StoredFile;
+import io.vmcored.server.store.ObjectStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
@@ -13,6 +15,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -133,16 +136,37 @@ final class DumpRoutes {
         return raw.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
-    /** File thread. */
+    /** File thread: from the spool, or from the object store once the spool's copy was freed. */
     private void download(DumpRecord r, String name, String range) {
         try {
             Download.send(ctx, r.fileFor(name), range, head, filename(r, name), api.files());
         } catch (NoSuchFileException e) {
-            reply.accept(missing(r, name));
+            fromStore(r, name, range);
         } catch (IOException | RuntimeException e) {
             LOG.warn("dump {}: reading {} for a download failed", r.id(), r.fileFor(name), e);
             reply.accept(Responses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "storage", "dump " + r.id()
                     + ": file " + name + " cannot be read (" + e.getClass().getSimpleName() + "; see the server log)"));
+        }
+    }
+
+    /** File thread: the bucket's copy of a file no longer in the spool, else 404. */
+    private void fromStore(DumpRecord r, String name, String range) {
+        ObjectStore store = api.store();
+        Manifest m = store == null || ManifestIo.FILE_NAME.equals(name) ? null : snapshot(r);
+        Optional<StoredFile> f = m == null ? Optional.empty() : ObjectStore.stored(m, name);
+        if (f.isEmpty()) {
+            if (m != null || store == null || ManifestIo.FILE_NAME.equals(name)) {
+                reply.accept(missing(r, name));
+            }
+            return;
+        }
+        try {
+            StoredDownload.send(ctx, store, f.get(), range, head, filename(r, name), api.files());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("dump {}: reading {} from {} for a download failed: {}", r.id(), name, m.store.url, e.toString());
+            reply.accept(Responses.error(HttpResponseStatus.BAD_GATEWAY, "store", "dump " + r.id() + ": file " + name
+                    + " is in the object store, which did not answer (" + e.getClass().getSimpleName()
+                    + "; see the server log)"));
         }
     }
 

@@ -10,7 +10,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.Future;
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -28,7 +27,7 @@ final class FileStreamer {
     static final int AHEAD = 2;
 
     private final ChannelHandlerContext ctx;
-    private final FileChannel file;
+    private final ChunkSource file;
     private final Executor files;
     private final long end;
     /** Read by one pump at a time (the {@code pumping} flag), on file threads. */
@@ -37,7 +36,7 @@ final class FileStreamer {
     private boolean pumping;  // guarded by this
     private boolean stopped;  // guarded by this
 
-    private FileStreamer(ChannelHandlerContext ctx, FileChannel file, long start, long length, Executor files) {
+    private FileStreamer(ChannelHandlerContext ctx, ChunkSource file, long start, long length, Executor files) {
         this.ctx = ctx;
         this.file = file;
         this.files = files;
@@ -46,7 +45,7 @@ final class FileStreamer {
     }
 
     /** Streams {@code [start, start + length)} of {@code file} (which it closes) after what was written so far. */
-    static void stream(ChannelHandlerContext ctx, FileChannel file, long start, long length, Executor files) {
+    static void stream(ChannelHandlerContext ctx, ChunkSource file, long start, long length, Executor files) {
         if (length == 0) {
             closeQuietly(file);
             ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
@@ -83,7 +82,7 @@ final class FileStreamer {
                 ByteBuf buf = ctx.alloc().directBuffer(n);
                 try {
                     for (int got = 0; got < n; ) {
-                        int r = buf.writeBytes(file, position + got, n - got);
+                        int r = file.read(buf, position + got, n - got);
                         if (r < 0) {
                             throw new EOFException("the dump file ended at " + (position + got) + " while being sent");
                         }
@@ -141,11 +140,7 @@ final class FileStreamer {
         }
     }
 
-    private static void closeQuietly(FileChannel file) {
-        try {
-            file.close();
-        } catch (IOException e) {
-            // read-only: nothing was lost
-        }
+    private static void closeQuietly(ChunkSource file) {
+        file.close();
     }
 }

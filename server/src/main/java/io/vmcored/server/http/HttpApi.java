@@ -7,6 +7,7 @@ import io.vmcored.server.http.console.Console;
 import io.vmcored.server.ingest.Admission;
 import io.vmcored.server.ingest.IngestService;
 import io.vmcored.server.ingest.RefusalLog;
+import io.vmcored.server.store.ObjectStore;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 
@@ -22,8 +23,16 @@ import java.util.concurrent.ExecutorService;
  * @param idleTimeout named in the problem of an upload cut for idleness
  * @param refusals    refused reads: logged and counted
  * @param console     the web console: logins, live events, keys, spool space
+ * @param store       the object store that files freed from the spool are read from, or null
  */
 public record HttpApi(IngestService ingest, DumpCatalog catalog, Admission access, CrashAnalysis crash,
                       PrometheusMeterRegistry registry, ExecutorService files, Duration idleTimeout,
-                      RefusalLog refusals, Console console) {
+                      RefusalLog refusals, Console console, ObjectStore store) {
+
+    /** Without an object store: every file is in the spool. */
+    public HttpApi(IngestService ingest, DumpCatalog catalog, Admission access, CrashAnalysis crash,
+                   PrometheusMeterRegistry registry, ExecutorService files, Duration idleTimeout,
+                   RefusalLog refusals, Console console) {
+        this(ingest, catalog, access, crash, registry, files, idleTimeout, refusals, console, null);
+    }
 }

@@ -20,6 +20,8 @@ public final class Admission {
     private final Supplier<ServerConfig> live;
     private final DiskGuard disk;
     private final DumpCatalog catalog;
+    /** Other reasons to refuse new uploads (the object store down while the spool runs low). */
+    private volatile Supplier<String> alsoRefuse = () -> null;
 
     public Admission(Supplier<ServerConfig> live, DiskGuard disk, DumpCatalog catalog) {
         this.live = live;
@@ -62,7 +64,12 @@ public final class Admission {
 
     /** Null if a new upload may start, else the refusal reason for the sender. */
     public String refusal() {
-        return disk.low() ? disk.reason() : null;
+        return disk.low() ? disk.reason() : alsoRefuse.get();
+    }
+
+    /** Adds a reason to refuse new uploads: {@code refusal} answers null when it has none. */
+    public void refuseWhen(Supplier<String> refusal) {
+        alsoRefuse = refusal;
     }
 
     /** What the server asks this host's agent for; empty when it should send as configured. */

@@ -46,24 +46,31 @@ public final class DumpAdmission {
     private final DumpCatalog catalog;
     private final AdmissionOverrides overrides;
     private final IngestMetrics metrics;
-    private final FullDumpLedger ledger = new FullDumpLedger();
+    private final GrantLedger ledger;
     private final FullUploadSlots slots = new FullUploadSlots(GRANT_LEASE);
     private final WaitingUploads waiting = new WaitingUploads();
 
     public DumpAdmission(Supplier<ServerConfig> live, Admission admission, DiskGuard disk, DumpCatalog catalog,
                          AdmissionOverrides overrides, IngestMetrics metrics) {
+        this(live, admission, disk, catalog, overrides, metrics, new FullDumpLedger());
+    }
+
+    /** With {@code ledger} counting the full dumps per signature (shared by several collectors, or this one's own). */
+    public DumpAdmission(Supplier<ServerConfig> live, Admission admission, DiskGuard disk, DumpCatalog catalog,
+                         AdmissionOverrides overrides, IngestMetrics metrics, GrantLedger ledger) {
+        this.ledger = ledger;
         this.live = live;
         this.admission = admission;
         this.disk = disk;
         this.catalog = catalog;
         this.overrides = overrides;
         this.metrics = metrics;
-        Instant since = Instant.now().minus(FullDumpLedger.HORIZON);
+        Instant since = Instant.now().minus(GrantLedger.HORIZON);
         for (DumpRecord r : catalog.list(r -> true)) {
             DumpSummary d = r.summary();
             // a grant counts, whether its dump came or not; dumps from before admission by their size
             if (d.signature() != null && (d.granted() || d.size() > 0) && d.created().isAfter(since)) {
-                ledger.add(d.signature(), d.created());
+                ledger.add(d.signature(), d.id(), d.created());
             }
         }
     }
@@ -121,8 +128,9 @@ public final class DumpAdmission {
         if (!slots.holds(key) && waiting.size() > 0 || !slots.tryGrant(key, c.admissionMaxConcurrentFull)) {
             return AdmissionDecision.waitFor("concurrency", signature, c.admissionWait);
         }
-        if (signature != null) {
-            ledger.add(signature, now);
+        if (!counted(c, signature, key, always, now)) {
+            slots.release(key);
+            return AdmissionDecision.dmesg("signature_quota", signature);
         }
         String reason = grantReason(always, signature);
         if (steer.containsKey("level")) {
@@ -130,6 +138,23 @@ public final class DumpAdmission {
                     steer.getOrDefault("compress", ""));
         }
         return AdmissionDecision.full(reason, signature);
+    }
+
+    /**
+     * Counts a full dump of {@code signature} granted to {@code key}; false if the quota was used
+     * up meanwhile: the count is taken again, atomically, since another thread (or collector)
+     * may have taken the last grant after {@link #kernelLogOnly} looked.
+     */
+    private boolean counted(ServerConfig c, String signature, String key, boolean always, Instant now) {
+        if (signature == null) {
+            return true;
+        }
+        if (always || c.admissionFullPerSignature == 0) {
+            ledger.add(signature, key, now);
+            return true;
+        }
+        return ledger.take(signature, key, c.admissionFullPerSignature + overrides.extraFull(signature),
+                c.admissionWindow, now);
     }
 
     private boolean alwaysFull(ServerConfig c, String host) {
@@ -203,8 +228,9 @@ public final class DumpAdmission {
             waiting.remove(w);
             AdmissionDecision d = no.isPresent() ? no.get()
                     : AdmissionDecision.full(grantReason(always, w.signature()), w.signature());
-            if (d.sendsDump() && w.signature() != null) {
-                ledger.add(w.signature(), now);
+            if (d.sendsDump() && !counted(c, w.signature(), r.id(), always, now)) {
+                slots.release(r.id());
+                d = AdmissionDecision.dmesg("signature_quota", w.signature());
             }
             try {
                 keep(r, d, now);

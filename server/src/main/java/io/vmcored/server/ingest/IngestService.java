@@ -108,17 +108,46 @@ public final class IngestService {
             }
             checkDisk();
             Map<String, String> steer = admission.steer(req.host());
+            DumpRecord r = rec.orElse(null);
             try {
-                return start(transport, req, rec.isPresent() ? rec.get() : newDump(transport, req), steer);
-            } catch (DumpDeletedException e) {
-                if (req.offset() > 0) {
-                    throw refuse(Refusal.BAD_OFFSET, "cannot resume at " + req.offset() + ": " + e.getMessage(), 0L);
+                try {
+                    r = r != null ? r : newDump(transport, req);
+                    return start(transport, req, r, steer);
+                } catch (DumpDeletedException e) {
+                    if (req.offset() > 0) {
+                        throw refuse(Refusal.BAD_OFFSET, "cannot resume at " + req.offset() + ": " + e.getMessage(), 0L);
+                    }
+                    // retention removed the old dump of this id just now: the upload starts a new one
+                    r = newDump(transport, req);
+                    return start(transport, req, r, steer);
                 }
-                // retention removed the old dump of this id just now: the upload starts a new one
-                return start(transport, req, newDump(transport, req), steer);
+            } catch (RefusedException | UploadBusyException e) {
+                throw e;
+            } catch (IOException e) {
+                throw notStarted(r, req.file(), e);
             }
         });
         return pump;
+    }
+
+    /**
+     * The upload failed before its first byte (the disk filled up between the watermark check and
+     * the dump's manifest or file): the dump it created or reopened does not stay receiving, and a
+     * full disk is answered as one (disk_low: the sender's cue to go to its fallback), not as a
+     * server error.
+     */
+    private IOException notStarted(DumpRecord r, String file, IOException e) {
+        boolean full = DiskLowException.isDiskFull(e);
+        String why = (full ? "spool full: " : "") + "the upload of " + file + " could not start: " + UploadPump.message(e);
+        if (r != null) {
+            try {
+                r.notStarted(file, why);
+            } catch (IOException again) {
+                LOG.warn("dump host={} id={}: its end could not be recorded on disk: {}", r.host(), r.id(),
+                        UploadPump.message(again));
+            }
+        }
+        return full ? refuse(Refusal.DISK_LOW, why, null) : e;
     }
 
     private DumpRecord newDump(Transport transport, UploadRequest req) throws IOException {
@@ -132,13 +161,18 @@ public final class IngestService {
             r.update(m -> m.steer = steer);
         }
         if (req.mainFile()) {
-            dumps.started(r);
             r.setDumpFile(req.file());
             if (!req.options().isEmpty()) {
                 r.update(m -> m.sender = req.options());
             }
         }
-        return req.offset() > 0 ? r.resume(req.file(), transport) : r.upload(req.file(), transport);
+        FileUpload up = req.offset() > 0 ? r.resume(req.file(), transport) : r.upload(req.file(), transport);
+        if (req.mainFile()) {
+            // only an upload that opened holds a full-upload slot: only its end releases it (a
+            // manifest the full disk refused before would keep the slot, and the cap, for ever)
+            dumps.started(r);
+        }
+        return up;
     }
 
     /**
@@ -169,9 +203,16 @@ public final class IngestService {
             // a bare stream carries no token: once tokens are configured only the handshake uploads
             authorize(Transport.TCP, peer, null, peer);
             checkDisk();
-            DumpRecord r = catalog.create(peer, Transport.TCP, null);
-            r.setDumpFile(MAIN_FILE);
-            return r.upload(MAIN_FILE, Transport.TCP);
+            DumpRecord r = null;
+            try {
+                r = catalog.create(peer, Transport.TCP, null);
+                r.setDumpFile(MAIN_FILE);
+                return r.upload(MAIN_FILE, Transport.TCP);
+            } catch (UploadBusyException e) {
+                throw e;
+            } catch (IOException e) {
+                throw notStarted(r, MAIN_FILE, e);
+            }
         });
         return pump;
     }
@@ -283,7 +324,7 @@ public final class IngestService {
     }
 
     /** Null while the spool takes uploads, else why not. */
-    String diskRefusal() {
+    public String diskRefusal() {
         return admission.refusal();
     }
 

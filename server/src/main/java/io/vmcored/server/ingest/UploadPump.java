@@ -24,8 +24,8 @@ import java.util.function.Consumer;
  */
 public final class UploadPump {
 
-    /** Re-check the free-space watermark after this many bytes. */
-    private static final long DISK_CHECK_BYTES = 8 << 20;
+    /** Re-check the free-space watermark after this many bytes (every transport's uploads). */
+    public static final long DISK_CHECK_BYTES = 8 << 20;
 
     /** Opens the upload on the file executor (creating the dump record is blocking too). */
     interface Opener {

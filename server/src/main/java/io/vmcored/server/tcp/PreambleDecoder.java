@@ -78,9 +78,16 @@ final class PreambleDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (in.isReadable() && !refused && ctx.pipeline().get(PreambleDecoder.class) == this) {
+        if (refused || ctx.pipeline().get(PreambleDecoder.class) != this) {
+            return;
+        }
+        if (in.isReadable()) {
             // ended before a whole head or request line: judged by what did arrive
             bare(ctx, in, true);
+        } else {
+            // ended without a byte (a port scan, a health check): nothing to answer. With half
+            // closure on, nothing else would close it: it held a connection slot until the idle timeout
+            ctx.close();
         }
     }
 

@@ -26,10 +26,11 @@ class LayeringTest {
             Map.entry("cli", 10),
             Map.entry("daemon", 9),
             Map.entry("tcp", 8), Map.entry("http", 8), Map.entry("ssh", 8),
-            Map.entry("net", 7),
+            // fleet: the catalog and full-dump ledger shared by several collectors, above the ingest it serves
+            Map.entry("net", 7), Map.entry("fleet", 7),
             Map.entry("ingest", 6),
             Map.entry("analysis", 5),
-            Map.entry("events", 4), Map.entry("metrics", 4),
+            Map.entry("events", 4), Map.entry("metrics", 4), Map.entry("store", 4),
             Map.entry("catalog", 3),
             Map.entry("storage", 2),
             Map.entry("config", 1), Map.entry("log", 1));

@@ -11,6 +11,7 @@ import io.vmcored.protocol.testsupport.Requirements;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -95,6 +96,62 @@ class DiskFullTest {
             assertTrue(!r.err().isBlank(), "and say why on stderr: " + story);
             checkAfterDiskFull(s, spool.resolve("f3/127.0.0.1-2026-12-07-12:00:00"),
                     spool.resolve("f3/127.0.0.1-2026-12-07-12:05:00"), "vmcore-incomplete", story);
+        }
+    }
+
+    /**
+     * The disk fills up between the watermark check and the upload's first write (many uploads
+     * starting at once): the dump's first manifest takes the spool's last page, its next write
+     * fails. The sender is told disk_low (HTTP 507: go to the fallback), and the dump does not stay
+     * "receiving" for ever (no upload would ever end it; DELETE and retention would skip it).
+     */
+    @Test
+    void anUploadTheFullDiskStopsBeforeItsFirstByteIsRefusedAndItsDumpEnds() throws Exception {
+        try (ServerProcess s = ServerProcess.start(tmp, false, "spool.min-free=1", "admission.max-concurrent-full=1")) {
+            int port = s.port("http");
+            // every page of the tmpfs but one taken
+            Client.Result fill = Client.sh("avail=$(df --output=avail -B1 " + spool + " | tail -n 1) && head -c $((avail - 4096)) "
+                    + "/dev/zero > " + spool + "/filler; df --output=avail -B1 " + spool + " | tail -n 1", Duration.ofSeconds(60));
+            assertEquals("4096", fill.out().strip(), "free bytes left on the spool: " + fill);
+            Senders.HttpAnswer a = Senders.httpPut(port, "f4", "nostart", 0, Fixtures.stream(CrashRecoveryTest.NAME));
+            String story = "HTTP answer: " + a + "\n" + s.logAbout("f4");
+            assertEquals(507, a.code(), "a full disk is answered as one, not as a server error: " + story);
+            assertEquals("disk_low", a.json().path("error").asText(), story);
+            Client.Result list = Client.sh("curl -sS 'http://127.0.0.1:" + port + "/api/v1/dumps?host=f4'", Duration.ofSeconds(30));
+            JsonNode items = Spool.json(list.out()).path("items");
+            assertEquals(1, items.size(), "the dump the upload created: " + list + "\n" + story);
+            assertEquals("incomplete", items.get(0).path("state").asText(), "not left receiving: " + items + "\n" + story);
+            assertNotNull(Spool.text(items.get(0), "problem"), "it says why: " + items);
+            // nor does it hold one of admission.max-concurrent-full (1 here) once the disk has room
+            Files.delete(spool.resolve("filler"));
+            Map<String, String> next = Senders.hello(s.port("tcp"), "f5", "next");
+            assertEquals("full", next.get("steer-decision"), "the next dump is granted, not told to wait: " + next
+                    + "\n" + story);
+        }
+    }
+
+    /**
+     * The watermark stops an SSH upload already running, as it stops TCP and HTTP ones: with
+     * spool.min-free=40M on the 64 MiB spool, the 60 MB dump is cut once the spool is below 40M
+     * (within the 8 MiB between two looks), with that reason, not written on until ENOSPC.
+     */
+    @Test
+    void sshUploadStopsAtTheWatermark() throws Exception {
+        SshClient ssh = new SshClient(tmp.resolve("client"), tmp.resolve("state"), "f6");
+        try (ServerProcess s = ServerProcess.start(tmp, true, "spool.min-free=40M")) {
+            ssh.trust(tmp.resolve("state"));
+            String big = "/var/crash/127.0.0.1-2026-12-07-12:10:00";
+            CrashRecoveryTest.ok(ssh.run(s.port("ssh"), "mkdir -p " + big, null));
+            Client.Result r = ssh.run(s.port("ssh"), "dd bs=512 of='" + big + "/vmcore-incomplete'", Fixtures.stream(BIG));
+            String story = "ssh dd: " + r + "\n" + s.logAbout("f6");
+            assertNotEquals(0, r.exit(), "the upload is stopped: " + story);
+            assertTrue(r.err().contains("spool low on disk space"), "stderr says why: " + story);
+            JsonNode man = Spool.poll(spool.resolve("f6/127.0.0.1-2026-12-07-12:10:00"), Duration.ofSeconds(20),
+                    m -> !"receiving".equals(Spool.text(m, "state")));
+            assertEquals("incomplete", Spool.text(man, "state"), man + "\n" + story);
+            assertTrue(Spool.text(man, "problem").contains("spool low on disk space"), "the watermark, not ENOSPC: " + man);
+            Client.Result free = Client.sh("df --output=avail -B1 " + spool + " | tail -n 1", Duration.ofSeconds(30));
+            assertTrue(Long.parseLong(free.out().strip()) > 24L << 20, "stopped near the watermark: " + free.out() + " bytes free");
         }
     }
 

@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  * jar named by {@code -Dvmcored.jar=...}: the jar is only made after the tests run, and a
  * stale one would test other code.
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile(" (\\w+) listening on 127\\.0\\.0\\.1:(\\d+)");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
@@ -52,12 +52,22 @@ final class ServerProcess implements AutoCloseable {
      * Starts a server on {@code <dir>/spool} and {@code <dir>/state}, TCP and HTTP on, SSH when
      * {@code ssh}; {@code sets} are {@code KEY=VALUE} config keys (docs/server.md). Waits until it serves.
      */
-    static ServerProcess start(Path dir, boolean ssh, String... sets) throws IOException, InterruptedException {
+    public static ServerProcess start(Path dir, boolean ssh, String... sets) throws IOException, InterruptedException {
         return start(dir, ssh, null, sets);
     }
 
     /** As {@link #start(Path, boolean, String...)}, reading {@code config} ({@code --config}) first when not null. */
-    static ServerProcess start(Path dir, boolean ssh, Path config, String... sets) throws IOException, InterruptedException {
+    public static ServerProcess start(Path dir, boolean ssh, Path config, String... sets) throws IOException, InterruptedException {
+        return start(dir, ssh, config, List.of(), List.of(), sets);
+    }
+
+    /**
+     * As {@link #start(Path, boolean, Path, String...)}, with {@code env} ({@code NAME=VALUE}) added to
+     * the server's environment (AWS credentials, say) and {@code options} added to its command line
+     * ({@code --store}, ...).
+     */
+    public static ServerProcess start(Path dir, boolean ssh, Path config, List<String> env, List<String> options,
+                               String... sets) throws IOException, InterruptedException {
         // started as from a shell outside systemd (umask 022): exec keeps the pid, so the JVM is still the one killed
         List<String> cmd = new ArrayList<>(List.of("sh", "-c", "umask 022 && exec \"$@\"", "sh",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -71,6 +81,7 @@ final class ServerProcess implements AutoCloseable {
         cmd.addAll(List.of("serve", "--bind", "127.0.0.1", "--ingest-port", "0", "--http-port", "0",
                 "--ssh-port", ssh ? "0" : "-1", "--spool", dir.resolve("spool").toString(),
                 "--state", dir.resolve("state").toString(), "--set", "analysis.enabled=false"));
+        cmd.addAll(options);
         for (String s : sets) {
             cmd.addAll(List.of("--set", s));
         }
@@ -78,6 +89,9 @@ final class ServerProcess implements AutoCloseable {
             cmd.addAll(List.of("--config", config.toString()));
         }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        for (String e : env) {
+            pb.environment().put(e.substring(0, e.indexOf('=')), e.substring(e.indexOf('=') + 1));
+        }
         ServerProcess s = new ServerProcess(pb.start(), dir.resolve("server.log"));
         s.awaitStarted();
         return s;
@@ -103,14 +117,19 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    int port(String listener) {
+    public int port(String listener) {
         Integer p = ports.get(listener);
         assertTrue(p != null, "no '" + listener + " listening on' line in the log:\n" + logText());
         return p;
     }
 
+    /** The server JVM's process id (for /proc/PID: its open descriptors). */
+    long pid() {
+        return process.pid();
+    }
+
     /** SIGKILL of the server JVM itself (not of a wrapper): no shutdown hook, no clean close. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         String command = process.info().command().orElse("?");
         assertTrue(command.endsWith("/java"), "pid " + process.pid() + " to be killed is not the JVM: " + command);
         process.destroyForcibly();
@@ -123,18 +142,18 @@ final class ServerProcess implements AutoCloseable {
      * Through its handle: Process.destroy() would also close our ends of its output pipes, and
      * the lines it logs while stopping would be lost.
      */
-    void signalTerm() {
+    public void signalTerm() {
         process.toHandle().destroy();
     }
 
     /** SIGHUP: the server re-reads its configuration. */
-    void signalHangup() throws IOException, InterruptedException {
+    public void signalHangup() throws IOException, InterruptedException {
         Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start();
         assertEquals(0, kill.waitFor(), "kill -HUP " + process.pid());
     }
 
     /** Waits up to 30 s for a log line containing {@code text}; returns it. */
-    String awaitLog(String text) throws InterruptedException {
+    public String awaitLog(String text) throws InterruptedException {
         long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < end) {
             for (String l : logLines()) {
@@ -148,7 +167,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** Waits for the server to exit; returns its exit status, fails past {@code timeout}. */
-    int awaitExit(Duration timeout) throws InterruptedException {
+    public int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("vmcored did not exit within " + timeout.toSeconds() + " s; log:\n" + logText());
@@ -157,7 +176,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** SIGTERM: the server's clean stop (shutdown hook). */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(90, TimeUnit.SECONDS)) {
             process.destroyForcibly();
@@ -165,24 +184,24 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    boolean logContains(String text) {
+    public boolean logContains(String text) {
         synchronized (lines) {
             return lines.stream().anyMatch(l -> l.contains(text));
         }
     }
 
-    List<String> logLines() {
+    public List<String> logLines() {
         synchronized (lines) {
             return List.copyOf(lines);
         }
     }
 
-    String logText() {
+    public String logText() {
         return String.join("\n", logLines());
     }
 
     /** Log lines that mention {@code text} (for failure messages: what the server said about a dump). */
-    String logAbout(String text) {
+    public String logAbout(String text) {
         return String.join("\n", logLines().stream().filter(l -> l.contains(text)).toList());
     }
 

@@ -50,6 +50,11 @@ public final class HostArea {
         this.root = root;
     }
 
+    /** Null while the spool takes uploads, else why not (the watermark). */
+    String diskRefusal() {
+        return spool.ingest().diskRefusal();
+    }
+
     public String host() {
         return host;
     }

@@ -4,6 +4,8 @@ import io.vmcored.protocol.flat.FlattenedFormatException;
 import io.vmcored.protocol.rearrange.StreamReceiver.Outcome;
 import io.vmcored.server.catalog.DumpRecord;
 import io.vmcored.server.catalog.FileUpload;
+import io.vmcored.server.ingest.UploadPump;
+import io.vmcored.server.storage.DiskLowException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.slf4j.Logger;
@@ -25,6 +27,7 @@ public final class Upload {
     private final FileUpload upload;
     private String problem;
     private boolean ended;
+    private long sinceDiskCheck;
 
     Upload(HostArea area, SpoolPath path, FileUpload upload) {
         this.area = area;
@@ -38,11 +41,21 @@ public final class Upload {
             data.position(data.limit());
             return;
         }
+        int n = data.remaining();
         try {
             upload.feed(data);
         } catch (FlattenedFormatException e) {
             problem = e.getMessage();
             data.position(data.limit());
+        }
+        // a running upload stops at the watermark as over TCP and HTTP, not only at ENOSPC
+        sinceDiskCheck += n;
+        if (sinceDiskCheck >= UploadPump.DISK_CHECK_BYTES) {
+            sinceDiskCheck = 0;
+            String refusal = area.diskRefusal();
+            if (refusal != null) {
+                throw new DiskLowException(refusal + "; upload stopped");
+            }
         }
     }
 
