@@ -39,7 +39,7 @@ class SshAdmissionTest {
         try (SshTestServer server = new SshTestServer(tmp, SshOptions.defaults(), c -> {
             c.admissionMaxConcurrentFull = 1;
             c.admissionFullPerSignature = 2;
-            c.idleTimeout = Duration.ofSeconds(3);
+            c.idleTimeout = Duration.ofSeconds(5);
         })) {
             List<OpenSsh> hosts = new ArrayList<>();
             for (String h : List.of("rhel1", "rhel2", "rhel3")) {
@@ -61,7 +61,7 @@ class SshAdmissionTest {
             long asked = System.nanoTime();
             Process second = dd(hosts.get(1), d, "cat " + flat);
             await(() -> "wait".equals(decision(server.manifest("rhel2", dir))), "rhel2 held for its turn");
-            Thread.sleep(4000); // past the 3 s idle timeout: a held client is not idle
+            Thread.sleep(6000); // past the 5 s idle timeout: a held client is not idle
             assertTrue(second.isAlive(), "rhel2 still waiting, its connection open");
             assertFalse(server.manifest("rhel2", dir).files.containsKey("vmcore-incomplete"),
                     "nothing of rhel2's dump written while it waits");
@@ -125,10 +125,10 @@ class SshAdmissionTest {
                 .start();
     }
 
-    /** The stream in six parts 1.5 s apart: slow, never idle for the 3 s idle timeout. */
+    /** The stream in twelve parts 1 s apart: slow, never idle for the 5 s idle timeout, even on a busy machine. */
     private static String slowly(Path flat) {
-        return "python3 -c 'import sys, time\nd = open(sys.argv[1], \"rb\").read()\nn = len(d) // 6 + 1\n"
-                + "for i in range(6):\n    sys.stdout.buffer.write(d[i * n:(i + 1) * n]); sys.stdout.flush(); time.sleep(1.5)' "
+        return "python3 -c 'import sys, time\nd = open(sys.argv[1], \"rb\").read()\nn = len(d) // 12 + 1\n"
+                + "for i in range(12):\n    sys.stdout.buffer.write(d[i * n:(i + 1) * n]); sys.stdout.flush(); time.sleep(1)' "
                 + flat;
     }
 
