@@ -50,7 +50,7 @@ export default async function overview(main, ctx) {
         h('dt', {}, 'Free'), h('dd', { id: 'spool-free' }, size(st.spoolFree), st.spoolLow ? h('strong', { class: 'error' }, ' below the watermark: uploads are refused') : ''),
         h('dt', {}, 'Watermark'), h('dd', {}, size(st.spoolMinFree), h('span', { class: 'muted' }, ' (spool.min-free)')),
         h('dt', {}, 'Dumps'), h('dd', {}, String(st.dumps)),
-        h('dt', {}, 'Last 24 h'), h('dd', {}, `${d.all} dumps: ${d.complete} complete, ${d.incomplete} incomplete, ${d.rejected} rejected, ${d.receiving} receiving`)),
+        h('dt', {}, 'Last 24 h'), h('dd', {}, `${d.all} dump${d.all === 1 ? '' : 's'}: ${d.complete} complete, ${d.incomplete} incomplete, ${d.rejected} rejected, ${d.receiving} receiving`)),
       meter);
   };
   const loadChart = async () => {
@@ -61,8 +61,9 @@ export default async function overview(main, ctx) {
   const loadRecent = async () => {
     const since = new Date(Date.now() - 86400000).toISOString();
     const page = await api('/api/v1/dumps?limit=25&since=' + encodeURIComponent(since));
-    recent.replaceChildren(dumpTable(page.items, { empty: 'No dump arrived in the last 24 hours.' }),
-      page.total > page.items.length ? h('p', {}, h('a', { href: '#/dumps?since=' + encodeURIComponent(since) }, `All ${page.total} dumps of the last 24 hours`)) : null);
+    recent.replaceChildren();
+    append(recent, [dumpTable(page.items, { empty: 'No dump arrived in the last 24 hours.' }),
+      page.total > page.items.length ? h('p', {}, h('a', { href: '#/dumps?since=' + encodeURIComponent(since) }, `All ${page.total} dumps of the last 24 hours`)) : null]);
   };
   const loadSignatures = async () => {
     const groups = await api('/api/v1/signatures');

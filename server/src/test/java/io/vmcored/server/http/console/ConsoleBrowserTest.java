@@ -70,6 +70,7 @@ class ConsoleBrowserTest {
             b.element("#uploads li.muted"); // the list emptied when it ended
             b.until("the dump in the last 24 hours, complete", d -> d.findElements(
                     By.cssSelector("#recent tr[data-id='" + id + "'] .state-complete")).isEmpty() ? null : true);
+            assertFalse(b.text("main").contains("null"), "no missing value shown as null: " + b.text("main"));
 
             // its page: the panic line and the whole kernel log, crash lines marked
             b.go("#/dump/" + id);
