@@ -1,14 +1,11 @@
 package io.vmcored.server.ssh.exec;
 
-import io.vmcored.server.ingest.RefusedException;
 import io.vmcored.server.ssh.fs.SpoolPath;
 import io.vmcored.server.ssh.fs.Upload;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Receiving side of the legacy scp protocol ({@code scp -t}):
@@ -136,14 +133,7 @@ final class ScpSink implements InputConsumer {
     /** The file's turn came (or was refused): create it and acknowledge its header. */
     private void start(SpoolPath file, long size, CompletableFuture<Void> t) throws IOException {
         try {
-            t.join();
-        } catch (CompletionException | CancellationException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            fail(cause instanceof RefusedException r ? ctx.area.refused(file, r).getMessage() : String.valueOf(cause.getMessage()));
-            return;
-        }
-        try {
-            upload = ctx.area.create(file);
+            upload = ctx.area.create(file, t);
         } catch (IOException | IllegalArgumentException e) {
             fail(e.getMessage());
             return;

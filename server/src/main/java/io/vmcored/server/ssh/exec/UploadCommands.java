@@ -1,16 +1,13 @@
 package io.vmcored.server.ssh.exec;
 
 import io.vmcored.server.ssh.exec.Builtins.UsageException;
-import io.vmcored.server.ingest.RefusedException;
 import io.vmcored.server.ssh.fs.SpoolPath;
 import io.vmcored.server.ssh.fs.Upload;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * The commands that store stdin into a file: {@code dd [bs=N] of=FILE}, {@code cat > FILE} and
@@ -100,14 +97,7 @@ final class UploadCommands {
         /** Its turn came: the file is created now, or the refusal is the command's error. */
         private Upload open() throws IOException {
             if (upload == null) {
-                try {
-                    turn.join();
-                } catch (CompletionException | CancellationException e) {
-                    Throwable cause = e.getCause() == null ? e : e.getCause();
-                    throw cause instanceof RefusedException refused ? ctx.area.refused(path, refused)
-                            : new IOException(path.clientPath() + ": " + cause.getMessage(), cause);
-                }
-                upload = ctx.area.create(path);
+                upload = ctx.area.create(path, turn);
             }
             return upload;
         }

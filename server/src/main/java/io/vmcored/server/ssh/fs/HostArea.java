@@ -20,7 +20,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -204,8 +206,23 @@ public final class HostArea {
         }
     }
 
+    /**
+     * Starts writing the file once {@code turn} (from {@link #admit}) has completed: the file is
+     * created, or the policy's refusal is thrown as the client's error.
+     */
+    public Upload create(SpoolPath p, CompletableFuture<Void> turn) throws IOException {
+        try {
+            turn.join();
+        } catch (CompletionException | CancellationException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw cause instanceof RefusedException r ? refused(p, r)
+                    : new IOException(p.clientPath() + ": " + cause.getMessage(), cause);
+        }
+        return create(p);
+    }
+
     /** The file the client was told it may not write: its words, and one log line. */
-    public IOException refused(SpoolPath p, RefusedException e) {
+    private IOException refused(SpoolPath p, RefusedException e) {
         LOG.warn("host={} file={} outcome=refused reason={}", host, p.clientPath(), e.getMessage());
         return new IOException(p.clientPath() + ": upload refused: " + e.getMessage());
     }

@@ -4,7 +4,6 @@ import io.vmcored.server.ssh.auth.SshIdentity;
 import io.vmcored.server.ssh.fs.HostArea;
 import io.vmcored.server.ssh.fs.SpoolPath;
 import io.vmcored.server.ssh.fs.SshSpool;
-import io.vmcored.server.ingest.RefusedException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.channels.SeekableByteChannel;
@@ -91,8 +90,7 @@ public final class SpoolSftpAccessor implements SftpFileSystemAccessor {
         }
         HostArea area = area(subsystem);
         SpoolPath target = spoolPath(area, file);
-        awaitTurn(area, target, subsystem.getServerSession());
-        return new UploadChannel(area.create(target));
+        return new UploadChannel(area.create(target, awaitTurn(area, target, subsystem.getServerSession())));
     }
 
     @Override
@@ -148,10 +146,12 @@ public final class SpoolSftpAccessor implements SftpFileSystemAccessor {
     }
 
     /**
-     * A dump file waits here for its admission: the SFTP subsystem has a thread of its own per
-     * session, and the client waits for the answer to its OPEN before it writes.
+     * A dump file waits here for its admission, and the completed turn is returned: the SFTP
+     * subsystem has a thread of its own per session, and the client waits for the answer to its
+     * OPEN before it writes.
      */
-    private static void awaitTurn(HostArea area, SpoolPath target, ServerSession session) throws IOException {
+    private static CompletableFuture<Void> awaitTurn(HostArea area, SpoolPath target, ServerSession session)
+            throws IOException {
         CompletableFuture<Void> turn = area.admit(target, session::resetIdleTimeout);
         try {
             turn.get();
@@ -160,9 +160,9 @@ public final class SpoolSftpAccessor implements SftpFileSystemAccessor {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException(target.clientPath() + ": interrupted while waiting for its turn");
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof RefusedException refused ? area.refused(target, refused)
-                    : new IOException(target.clientPath() + ": " + e.getCause().getMessage(), e.getCause());
+            // a refusal: HostArea.create(target, turn) words it for the client
         }
+        return turn;
     }
 
     private HostArea area(SftpSubsystemProxy subsystem) {
