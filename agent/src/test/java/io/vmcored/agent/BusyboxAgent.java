@@ -52,6 +52,16 @@ final class BusyboxAgent {
         return pb.start();
     }
 
+    /** Starts the agent with its merged output going to {@code log} (many at once: no pipe to drain). */
+    Process start(List<String> args, Path log) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("busybox", "sh", E2eSupport.agentScript().toString()));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().clear();
+        pb.environment().put("PATH", bin.toString());
+        return pb.start();
+    }
+
     static String which(String name) {
         return Requirements.which(name).orElseThrow(() -> new IllegalStateException(name + " not on PATH")).toString();
     }

@@ -34,6 +34,11 @@ public interface DumpCatalog {
 
     Optional<DumpRecord> get(String id);
 
+    /** A dump of another collector sharing the catalog whose files are in the object store; none alone. */
+    default Optional<StoredElsewhere> storedElsewhere(String id) {
+        return Optional.empty();
+    }
+
     /** The newest dump of {@code host} that the sender called {@code clientId}. */
     Optional<DumpRecord> byClientId(String host, String clientId);
 

@@ -22,6 +22,7 @@ import java.util.Map;
  * @param analyzed   crash analysis has run on it (its signature, if any, is known)
  * @param granted    admission granted it a full (or reduced) dump; its signature is then known
  *                   from the kernel log sent first, before any analysis
+ * @param stored     its files are in the object store (the manifest has its {@code store} object)
  * @param node       the collector that holds the dump, in a catalog shared by several (else null,
  *                   and left out of the JSON)
  */
@@ -47,6 +48,7 @@ public record DumpSummary(
         String problem,
         @JsonIgnore boolean analyzed,
         @JsonIgnore boolean granted,
+        @JsonIgnore boolean stored,
         @JsonInclude(JsonInclude.Include.NON_NULL) String node) {
 
     /** Oldest first: arrival time, then id (within one host a later id is a later directory). */
@@ -65,7 +67,7 @@ public record DumpSummary(
                        Instant finished, String dumpFile, long size, long totalBytes, String format, String kernel,
                        String crashTime, String signature, String panic, String problem) {
         this(id, host, clientId, state, transport, created, finished, dumpFile, size, totalBytes, format, kernel,
-                crashTime, signature, panic, problem, false, false, null);
+                crashTime, signature, panic, problem, false, false, false, null);
     }
 
     /** A summary of this collector's own dump (no node named). */
@@ -74,13 +76,13 @@ public record DumpSummary(
                        String crashTime, String signature, String panic, String problem, boolean analyzed,
                        boolean granted) {
         this(id, host, clientId, state, transport, created, finished, dumpFile, size, totalBytes, format, kernel,
-                crashTime, signature, panic, problem, analyzed, granted, null);
+                crashTime, signature, panic, problem, analyzed, granted, false, null);
     }
 
     /** The same summary, held by collector {@code n}. */
     public DumpSummary withNode(String n) {
         return new DumpSummary(id, host, clientId, state, transport, created, finished, dumpFile, size, totalBytes,
-                format, kernel, crashTime, signature, panic, problem, analyzed, granted, n);
+                format, kernel, crashTime, signature, panic, problem, analyzed, granted, stored, n);
     }
 
     /** The summary of a manifest (a snapshot or one just read). Never throws on bad times: EPOCH / null. */
@@ -104,7 +106,7 @@ public record DumpSummary(
                 shared(t == null ? m.transport : t.label()), created == null ? Instant.EPOCH : created,
                 instant(m.finished), shared(m.dumpFile), main == null ? 0 : main.fileSize, total,
                 shared(inspect.get("format")), shared(kernel), inspect.get("crashTime"),
-                shared(signature), shared(panic), m.problem, m.analysis != null, granted);
+                shared(signature), shared(panic), m.problem, m.analysis != null, granted, m.store != null, null);
     }
 
     private static Instant instant(String s) {

@@ -35,6 +35,11 @@ public final class ManifestIo {
         return JSON.readValue(dir.resolve(FILE_NAME).toFile(), Manifest.class);
     }
 
+    /** A manifest as another collector wrote it (the shared catalog's copy). */
+    public static Manifest parse(String json) throws IOException {
+        return JSON.readValue(json, Manifest.class);
+    }
+
     public static boolean exists(Path dir) {
         return Files.isRegularFile(dir.resolve(FILE_NAME));
     }

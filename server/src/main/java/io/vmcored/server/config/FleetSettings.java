@@ -18,6 +18,8 @@ public final class FleetSettings {
     /** This collector's name in the shared catalog: which dumps are its own. */
     public String nodeName = defaultNodeName();
     /** How long an upload's lease lasts unless renewed (it is renewed every third of this). */
+    /** How agents reach this collector (a host name or address); empty = the node name. */
+    public String nodeAddress = "";
     public Duration leaseTime = Duration.ofSeconds(30);
     /** Catalog rows waiting for the database; beyond this they are dropped and rewritten in one pass when it is back. */
     public int queue = 10_000;
@@ -36,6 +38,14 @@ public final class FleetSettings {
                 c -> Integer.toString(c.fleet.queue));
         Settings.restart("node.name", "This collector's name in the shared catalog (default: the host name).",
                 (c, k, v) -> c.fleet.nodeName = v, c -> c.fleet.nodeName);
+        Settings.restart("node.address", "How agents reach this collector (host name or address), told to an agent"
+                + " that asks another collector about a dump this one receives (default: node.name).",
+                (c, k, v) -> c.fleet.nodeAddress = v, c -> c.fleet.nodeAddress);
+    }
+
+    /** The host part of this collector's address for agents. */
+    public String address() {
+        return nodeAddress.isEmpty() ? nodeName : nodeAddress;
     }
 
     /** True when a shared catalog is configured. */
@@ -49,6 +59,9 @@ public final class FleetSettings {
         }
         if (!nodeName.matches("[A-Za-z0-9._-]{1,64}")) {
             p.add("node.name = \"" + nodeName + "\": expected 1..64 characters of A-Z a-z 0-9 . _ -");
+        }
+        if (!nodeAddress.isEmpty() && !nodeAddress.matches("[A-Za-z0-9.:_\\[\\]-]{1,253}")) {
+            p.add("node.address = \"" + nodeAddress + "\": expected a host name or an IP address");
         }
         if (leaseTime.toSeconds() < 3 || leaseTime.toHours() > 1) {
             p.add("catalog.lease-time = " + leaseTime + ": expected 3s to 1h");

@@ -34,6 +34,12 @@ public final class StoreSettings {
     public Duration downAfter = Duration.ofMinutes(5);
     /** While the store is down, new dumps are refused while the spool's free space is below this (0 = never). */
     public long refuseBelow = 20L << 30;
+    /**
+     * An agent's last file is answered once its dump is in the bucket, waiting at most this long
+     * (0 = answer at once): a collector that dies after answering must not leave the only copy
+     * of an acknowledged dump on its own disk.
+     */
+    public Duration ackWait = Duration.ofSeconds(60);
 
     public boolean enabled() {
         return !url.isEmpty();
@@ -69,6 +75,9 @@ public final class StoreSettings {
         Settings.reload("store.refuse-below", "While the store is down, new dumps are refused when the spool has less"
                 + " free space than this (0 = never); finished dumps stay in the spool until it is back.",
                 (c, k, v) -> c.store.refuseBelow = Sizes.bytes(k, v), c -> Sizes.bytes(c.store.refuseBelow));
+        Settings.reload("store.ack-wait", "An agent's last file is answered once its dump is in the bucket, waiting at"
+                + " most this long (0 = at once, the dump complete in the spool).",
+                (c, k, v) -> c.store.ackWait = Sizes.duration(k, v), c -> Sizes.duration(c.store.ackWait));
     }
 
     void validate(Problems p) {
@@ -100,5 +109,8 @@ public final class StoreSettings {
             p.add("store.down-after = " + downAfter + ": expected >= 0");
         }
         p.atLeast("store.refuse-below", refuseBelow, 0);
+        if (ackWait.isNegative() || ackWait.toMinutes() > 30) {
+            p.add("store.ack-wait = " + ackWait + ": expected 0..30m");
+        }
     }
 }

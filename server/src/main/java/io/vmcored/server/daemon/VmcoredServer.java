@@ -154,6 +154,9 @@ public final class VmcoredServer implements AutoCloseable {
         SpoolCatalog catalog = DumpCatalog.open(config.spoolDir, new DecoderLimits(config.maxDumpSize));
         DiskGuard disk = new DiskGuard(catalog.spool(), config.minFreeBytes);
         catalog.reservable(() -> disk.free() - disk.minFree());
+        if (config.fleet.shared() || config.store.enabled()) {
+            catalog.layout().node(config.fleet.nodeName); // dump names unique across collectors of one bucket
+        }
         // shared with other collectors: they list this one's dumps and it theirs; its spool stays its own truth
         fleet = config.fleet.shared() ? Fleet.start(config.fleet, catalog) : null;
         DumpCatalog listed = fleet == null ? catalog : fleet.catalog();
@@ -183,6 +186,9 @@ public final class VmcoredServer implements AutoCloseable {
         DumpAdmission dumps = new DumpAdmission(live, admission, disk, catalog,
                 AdmissionOverrides.open(config.stateDir), metrics, ledger);
         IngestService ingest = new IngestService(catalog, admission, dumps, metrics, files, budget, refusals);
+        if (fleet != null) {
+            ingest.others(fleet.others());
+        }
         CrashAnalysis crash = CrashAnalysis.start(config.crash, catalog, registry);
         ObjectStore store = config.store.enabled() ? ObjectStore.start(live, catalog, registry, disk::free) : null;
         Consumer<DumpRecord> analyzed = store == null ? r -> { } : store::analyzed;
@@ -190,6 +196,7 @@ public final class VmcoredServer implements AutoCloseable {
             catalog.listener(DumpListener.both(crash, store));
             admission.refuseWhen(store::refusal);
             crash.onAnalyzed(analyzed);
+            ingest.answerWhenStored(store::stored);
         }
         if (fleet != null) {
             crash.view(fleet::signatures);
@@ -229,6 +236,9 @@ public final class VmcoredServer implements AutoCloseable {
         for (Listener l : listeners) {
             l.start();
             LOG.info("{} listening on {}:{}", l.name(), config.bind, l.port());
+        }
+        if (fleet != null) {
+            fleet.advertise(address("tcp"), address("http"));
         }
         Retention retention = new Retention(catalog, live);
         long every = config.retentionInterval.toMillis();
@@ -287,6 +297,16 @@ public final class VmcoredServer implements AutoCloseable {
     }
 
     /** The shared catalog, or null when this collector keeps the embedded one alone. */
+    /** How agents reach listener {@code name} of this collector ({@code node.address:port}), or null. */
+    private String address(String name) {
+        for (Listener l : listeners) {
+            if (l.name().equals(name)) {
+                return config.fleet.address() + ":" + l.port();
+            }
+        }
+        return null;
+    }
+
     public Fleet fleet() {
         return fleet;
     }

@@ -1,12 +1,14 @@
 package io.vmcored.server.fleet;
 
 import io.vmcored.server.catalog.CatalogMirror;
+import io.vmcored.server.catalog.DumpState;
 import io.vmcored.server.catalog.DumpSummary;
 import io.vmcored.server.fleet.SummaryRows.Pending;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -47,8 +49,13 @@ final class CatalogWriter implements CatalogMirror, AutoCloseable {
     private final Thread thread;
     private long written;
 
-    CatalogWriter(FleetDatabase db, String node, int capacity, Supplier<Map<String, Pending>> everything) {
+    /** How long the lease a receiving row comes with lasts: until the lease timer renews it. */
+    private final Duration leaseTime;
+
+    CatalogWriter(FleetDatabase db, String node, int capacity, Duration leaseTime,
+                  Supplier<Map<String, Pending>> everything) {
         this.db = db;
+        this.leaseTime = leaseTime;
         this.node = node;
         this.capacity = capacity;
         this.everything = everything;
@@ -173,6 +180,10 @@ final class CatalogWriter implements CatalogMirror, AutoCloseable {
             c.setAutoCommit(false);
             try {
                 SummaryRows.upsert(c, node, rows);
+                // a receiving row never goes in without its lease, which the lease timer may take
+                // seconds to write: a collector dying meanwhile would leave it receiving for ever
+                UploadLeases.take(c, node, leaseTime, rows.stream()
+                        .filter(p -> p.summary().state() == DumpState.RECEIVING).map(p -> p.summary().id()).toList());
                 if (!gone.isEmpty()) {
                     SummaryRows.delete(c, node, gone);
                 }

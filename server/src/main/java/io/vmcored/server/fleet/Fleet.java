@@ -11,6 +11,7 @@ import io.vmcored.server.catalog.SpoolCatalog;
 import io.vmcored.server.config.FleetSettings;
 import io.vmcored.server.fleet.SummaryRows.Pending;
 import io.vmcored.server.ingest.GrantLedger;
+import io.vmcored.server.ingest.OtherCollectors;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -38,17 +39,21 @@ public final class Fleet implements AutoCloseable, MeterBinder {
     private final FleetLedger ledger;
     private final UploadLeases leases;
     private final FleetSignatures signatures;
+    private final FleetHolders holders;
+    private final CollectorAddresses addresses;
     private final ScheduledExecutorService timer;
 
     private Fleet(FleetDatabase db, FleetSettings s, SpoolCatalog spool) {
         this.db = db;
         this.node = s.nodeName;
-        this.writer = new CatalogWriter(db, node, s.queue, () -> summaries(spool));
-        this.catalog = new FleetCatalog(spool, db);
+        this.writer = new CatalogWriter(db, node, s.queue, s.leaseTime, () -> summaries(spool));
         this.ledger = new FleetLedger(db, node);
         this.signatures = new FleetSignatures(db);
         this.leases = new UploadLeases(db, node, s.leaseTime,
                 () -> spool.uploadsInFlight().list().stream().map(FileUpload::record).map(DumpRecord::id).distinct().toList());
+        this.holders = new FleetHolders(db, node, leases);
+        this.catalog = new FleetCatalog(spool, db, holders);
+        this.addresses = new CollectorAddresses(db, node);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "vmcored-catalog-leases");
             t.setDaemon(true);
@@ -66,7 +71,7 @@ public final class Fleet implements AutoCloseable, MeterBinder {
         spool.mirror(f.writer);
         f.writer.start();
         long every = f.leases.interval().toMillis();
-        f.timer.scheduleWithFixedDelay(f.leases::tick, every, every, TimeUnit.MILLISECONDS);
+        f.timer.scheduleWithFixedDelay(f::tick, every, every, TimeUnit.MILLISECONDS);
         f.timer.scheduleWithFixedDelay(f::prune, 1, 60, TimeUnit.MINUTES);
         return f;
     }
@@ -93,6 +98,35 @@ public final class Fleet implements AutoCloseable, MeterBinder {
             }
         }
         return local;
+    }
+
+    /** The other collectors, as the ingest handshake asks about dumps this one does not have. */
+    public OtherCollectors others() {
+        return holders;
+    }
+
+    /**
+     * How agents reach this collector ({@code host:port}, null for a listener not running): told
+     * to agents that ask another collector about a dump this one receives.
+     */
+    public void advertise(String tcp, String http) {
+        addresses.advertise(tcp, http);
+        timer.execute(this::announce);
+    }
+
+    private void tick() {
+        leases.tick();
+        announce();
+    }
+
+    private void announce() {
+        if (db.reachability().up()) {
+            try {
+                addresses.announce();
+            } catch (SQLException e) {
+                db.reachability().failed("announcing this collector's address", e);
+            }
+        }
     }
 
     public UploadLeases leases() {

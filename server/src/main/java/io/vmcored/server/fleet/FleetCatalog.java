@@ -7,6 +7,7 @@ import io.vmcored.server.catalog.DumpQuery;
 import io.vmcored.server.catalog.DumpRecord;
 import io.vmcored.server.catalog.DumpState;
 import io.vmcored.server.catalog.HostSummary;
+import io.vmcored.server.catalog.StoredElsewhere;
 import io.vmcored.server.catalog.Transport;
 import io.vmcored.server.catalog.UploadsInFlight;
 import java.io.IOException;
@@ -28,11 +29,13 @@ public final class FleetCatalog implements DumpCatalog {
     private final DumpCatalog local;
     private final FleetQueries queries;
     private final Reachability reachability;
+    private final FleetHolders holders;
 
-    FleetCatalog(DumpCatalog local, FleetDatabase db) {
+    FleetCatalog(DumpCatalog local, FleetDatabase db, FleetHolders holders) {
         this.local = local;
         this.queries = new FleetQueries(db);
         this.reachability = db.reachability();
+        this.holders = holders;
     }
 
     @Override
@@ -95,6 +98,20 @@ public final class FleetCatalog implements DumpCatalog {
     @Override
     public Optional<DumpRecord> get(String id) {
         return local.get(id);
+    }
+
+    @Override
+    public Optional<StoredElsewhere> storedElsewhere(String id) {
+        if (reachability.up()) {
+            try {
+                Optional<StoredElsewhere> e = holders.stored(id);
+                reachability.ok();
+                return e;
+            } catch (SQLException e) {
+                reachability.failed("looking up dump " + id, e);
+            }
+        }
+        return Optional.empty();
     }
 
     @Override

@@ -2,6 +2,10 @@ package io.vmcored.server.fleet;
 
 import io.vmcored.server.catalog.DumpState;
 import io.vmcored.server.catalog.DumpSummary;
+import io.vmcored.server.catalog.ManifestIo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,15 +25,18 @@ final class SummaryRows {
     static final String COLUMNS = "id, node, host, client_id, state, transport, created, finished, dump_file, size,"
             + " total_bytes, format, kernel, crash_time, signature, panic, problem, analyzed, granted, location, updated";
 
-    private static final String UPSERT = "INSERT INTO dumps (" + COLUMNS + ") VALUES"
-            + " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    /** A manifest larger than this is not copied (a real one is a few KiB). */
+    private static final long MAX_MANIFEST = 4L << 20;
+
+    private static final String UPSERT = "INSERT INTO dumps (" + COLUMNS + ", manifest) VALUES"
+            + " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             + " ON CONFLICT (id, node) DO UPDATE SET host = EXCLUDED.host, client_id = EXCLUDED.client_id,"
             + " state = EXCLUDED.state, transport = EXCLUDED.transport, created = EXCLUDED.created,"
             + " finished = EXCLUDED.finished, dump_file = EXCLUDED.dump_file, size = EXCLUDED.size,"
             + " total_bytes = EXCLUDED.total_bytes, format = EXCLUDED.format, kernel = EXCLUDED.kernel,"
             + " crash_time = EXCLUDED.crash_time, signature = EXCLUDED.signature, panic = EXCLUDED.panic,"
             + " problem = EXCLUDED.problem, analyzed = EXCLUDED.analyzed, granted = EXCLUDED.granted,"
-            + " location = EXCLUDED.location, updated = EXCLUDED.updated"
+            + " location = EXCLUDED.location, updated = EXCLUDED.updated, manifest = EXCLUDED.manifest"
             + " WHERE dumps.updated <= EXCLUDED.updated";
 
     private SummaryRows() {
@@ -65,7 +72,8 @@ final class SummaryRows {
                 ps.setBoolean(i++, s.analyzed());
                 ps.setBoolean(i++, s.granted());
                 ps.setString(i++, p.location());
-                ps.setTimestamp(i, Timestamp.from(p.saved()));
+                ps.setTimestamp(i++, Timestamp.from(p.saved()));
+                ps.setString(i, s.stored() ? manifest(p.location()) : null);
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -88,7 +96,7 @@ final class SummaryRows {
                 time(rs.getTimestamp("finished")), rs.getString("dump_file"), rs.getLong("size"),
                 rs.getLong("total_bytes"), rs.getString("format"), rs.getString("kernel"), rs.getString("crash_time"),
                 rs.getString("signature"), rs.getString("panic"), rs.getString("problem"), rs.getBoolean("analyzed"),
-                rs.getBoolean("granted"), rs.getString("node"));
+                rs.getBoolean("granted"), false, rs.getString("node"));
     }
 
     static DumpState state(String wire) {
@@ -98,6 +106,23 @@ final class SummaryRows {
             }
         }
         return DumpState.INCOMPLETE;
+    }
+
+    /**
+     * The manifest of a dump whose files are in the object store, as its collector last wrote
+     * it (written whole by a rename, never half); null when it cannot be read, so that the
+     * row still goes in (its collector serves the dump then).
+     */
+    private static String manifest(String location) {
+        Path f = Path.of(location, ManifestIo.FILE_NAME);
+        try {
+            if (Files.size(f) > MAX_MANIFEST) {
+                return null;
+            }
+            return Files.readString(f);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static void setTime(PreparedStatement ps, int i, Instant t) throws SQLException {

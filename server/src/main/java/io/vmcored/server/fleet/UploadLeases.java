@@ -91,6 +91,23 @@ public final class UploadLeases {
         }
     }
 
+    /** Leases for {@code ids}, being received by {@code node}, where none is held yet (the caller commits). */
+    static void take(Connection c, String node, Duration time, List<String> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO upload_leases (dump_id, node, expires, renewed)"
+                + " VALUES (?, ?, now() + ? * interval '1 millisecond', now()) ON CONFLICT (dump_id) DO NOTHING")) {
+            for (String id : ids) {
+                ps.setString(1, id);
+                ps.setString(2, node);
+                ps.setLong(3, time.toMillis());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
     /** Leases that ran out whose dump's row still says receiving: dumps another collector may mark incomplete. */
     public List<Expired> expired() throws SQLException {
         List<Expired> out = new ArrayList<>();

@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vmcored.server.catalog.DumpRecord;
+import io.vmcored.server.catalog.DumpSummary;
 import io.vmcored.server.catalog.Manifest;
 import io.vmcored.server.catalog.ManifestIo;
 import io.vmcored.server.catalog.StoredCopy.StoredFile;
@@ -132,7 +133,11 @@ final class DumpRoutes {
 
     /** What a download is saved as: {@code <host>-<yyyymmdd-hhmmss>-<name>}, created time in UTC, safe characters only. */
     static String filename(DumpRecord r, String name) {
-        String raw = r.host() + "-" + STAMP.format(r.summary().created()) + "-" + name;
+        return filename(r.summary(), name);
+    }
+
+    static String filename(DumpSummary s, String name) {
+        String raw = s.host() + "-" + STAMP.format(s.created()) + "-" + name;
         return raw.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 

@@ -42,7 +42,7 @@ final class HttpAnswers {
     }
 
     static FullHttpResponse refused(RefusedException e) {
-        return refused(e.reason(), e.getMessage(), e.offset());
+        return refused(e.reason(), e.getMessage(), e.offset(), e.details());
     }
 
     /** A PUT's final answer: 201 complete, 422 stored incomplete, 400 malformed stream, 507 disk low, 409 etc. refused. */
@@ -74,8 +74,14 @@ final class HttpAnswers {
     }
 
     private static FullHttpResponse refused(Refusal reason, String message, Long offset) {
+        return refused(reason, message, offset, Map.of());
+    }
+
+    /** {@code details}' numbers stay numbers in the JSON ({@code "wait": 12}). */
+    private static FullHttpResponse refused(Refusal reason, String message, Long offset, Map<String, String> details) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", reason.wire());
+        details.forEach((k, v) -> body.put(k, v.matches("[0-9]{1,18}") ? (Object) Long.parseLong(v) : v));
         body.put("message", message);
         if (offset != null) {
             body.put("offset", offset);
@@ -89,7 +95,7 @@ final class HttpAnswers {
             case DISK_LOW, KERNEL_LOG_ONLY -> HttpResponseStatus.INSUFFICIENT_STORAGE;
             case UNKNOWN_DUMP -> HttpResponseStatus.NOT_FOUND;
             case BAD_REQUEST, NOT_A_DUMP -> HttpResponseStatus.BAD_REQUEST;
-            case BAD_OFFSET, BUSY, RESUME_MISMATCH -> HttpResponseStatus.CONFLICT;
+            case BAD_OFFSET, BUSY, RESUME_MISMATCH, ELSEWHERE -> HttpResponseStatus.CONFLICT;
         };
     }
 }

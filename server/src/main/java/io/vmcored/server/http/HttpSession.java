@@ -195,12 +195,14 @@ final class HttpSession extends ChannelInboundHandlerAdapter {
             return;
         }
         Optional<DumpRecord> rec = api.catalog().get(parts[0]);
+        String range = req.headers().get(HttpHeaderNames.RANGE);
         if (rec.isEmpty()) {
-            reply(ctx, Responses.error(HttpResponseStatus.NOT_FOUND, "not_found", "no dump " + parts[0]));
+            // perhaps another collector's, stored in the bucket: the database is asked off the event loop
+            ElsewhereRoutes elsewhere = new ElsewhereRoutes(api, ctx, head, r -> reply(ctx, r));
+            api.files().execute(() -> elsewhere.answer(parts[0], route, name, range, delete));
             return;
         }
         DumpRoutes dump = new DumpRoutes(api, ctx, head, r -> reply(ctx, r));
-        String range = req.headers().get(HttpHeaderNames.RANGE);
         switch (route) {
             case DUMP -> {
                 if (req.method().equals(HttpMethod.DELETE)) {

@@ -10,6 +10,7 @@ import io.vmcored.server.catalog.DumpDeletedException;
 import io.vmcored.server.catalog.DumpRecord;
 import io.vmcored.server.catalog.DumpState;
 import io.vmcored.server.catalog.FileUpload;
+import io.vmcored.server.catalog.Manifest;
 import io.vmcored.server.catalog.Transport;
 import io.vmcored.server.catalog.UploadBusyException;
 import io.vmcored.server.metrics.IngestMetrics;
@@ -17,12 +18,14 @@ import io.vmcored.server.storage.DiskLowException;
 import io.vmcored.server.storage.ResumeMismatchException;
 import io.vmcored.server.storage.ResumePoint;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +53,9 @@ public final class IngestService {
     private final IngestBudget budget;
     private final RefusalLog refusals;
     private final DumpAdmission dumps;
+    private volatile OtherCollectors others = OtherCollectors.NONE;
+    /** Dump id -> completes once the dump is where its answer may promise it (the bucket); null: at once. */
+    private volatile Function<String, CompletableFuture<Boolean>> durable;
 
     public IngestService(DumpCatalog catalog, Admission admission, DumpAdmission dumps, IngestMetrics metrics,
                          ExecutorService files, IngestBudget budget, RefusalLog refusals) {
@@ -62,11 +68,47 @@ public final class IngestService {
         this.budget = budget;
     }
 
+    /**
+     * The last file of a dump is answered only once {@code stored} completes for it: with an
+     * object store, once the dump is there (or the wait ran out), so that the collector dying
+     * after its answer leaves no acknowledged dump on its disk alone.
+     */
+    public void answerWhenStored(Function<String, CompletableFuture<Boolean>> stored) {
+        durable = stored;
+    }
+
+    /** When {@code r} may be told to its sender: a dump it completed waits for {@link #answerWhenStored}. */
+    CompletableFuture<UploadResult> answerable(UploadResult r) {
+        Function<String, CompletableFuture<Boolean>> d = durable;
+        if (d == null || r.ending() != UploadResult.Ending.COMPLETE || !DumpState.COMPLETE.wire().equals(r.state())) {
+            return CompletableFuture.completedFuture(r);
+        }
+        long t0 = System.nanoTime();
+        return d.apply(r.id()).handle((stored, e) -> {
+            if (!Boolean.TRUE.equals(stored)) {
+                LOG.info("dump id={}: not yet in the object store after {} ms; its sender is answered, the dump stays"
+                        + " in the spool until it is", r.id(), (System.nanoTime() - t0) / 1_000_000);
+            }
+            return r;
+        });
+    }
+
+    /** The collectors sharing this one's catalog, asked about dumps it does not have. */
+    public void others(OtherCollectors o) {
+        others = o;
+    }
+
     /** Where the sender's file stands (HELLO, HEAD); fails with a {@link RefusedException}. */
     public CompletableFuture<UploadStatus> status(Transport transport, UploadRequest req) {
         return onFileThread(() -> {
             authorize(transport, req.host(), req.token(), req.peer());
             Optional<DumpRecord> rec = find(req);
+            if (rec.isEmpty()) {
+                Optional<UploadStatus> there = storedElsewhere(transport, req);
+                if (there.isPresent()) {
+                    return there.get();
+                }
+            }
             DumpState fileState = rec.map(r -> r.fileState(req.file())).orElse(null);
             if (fileState != DumpState.COMPLETE) {
                 checkDisk(); // a file already complete is still reported: the sender's last answer may have been lost
@@ -91,6 +133,12 @@ public final class IngestService {
         pump.open(() -> {
             authorize(transport, req.host(), req.token(), req.peer());
             Optional<DumpRecord> rec = find(req);
+            if (rec.isEmpty() && req.dumpId() != null) {
+                Optional<OtherCollectors.Elsewhere> e = others.find(req.host(), req.dumpId());
+                if (e.isPresent() && e.get().receiving()) {
+                    throw elsewhere(transport, req, e.get());
+                }
+            }
             if (req.offset() > 0) {
                 ResumePoint rp = rec.map(r -> r.resumePoint(req.file())).orElse(null);
                 if (rp == null || rp.from() != req.offset()) {
@@ -341,6 +389,48 @@ public final class IngestService {
         if (refusal != null) {
             throw refuse(Refusal.DISK_LOW, refusal, null);
         }
+    }
+
+    /**
+     * A dump this collector does not have, asked about by its sender: being received by
+     * another collector (refused, naming it: resume there), or finished there with its files
+     * in the object store (this file reported as that dump's, so that a sender whose last
+     * answer was lost does not send it again). Empty: a new dump here.
+     */
+    private Optional<UploadStatus> storedElsewhere(Transport transport, UploadRequest req) throws RefusedException {
+        if (req.dumpId() == null) {
+            return Optional.empty();
+        }
+        Optional<OtherCollectors.Elsewhere> found = others.find(req.host(), req.dumpId());
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        OtherCollectors.Elsewhere e = found.get();
+        if (e.receiving()) {
+            throw elsewhere(transport, req, e);
+        }
+        Manifest.FileEntry f = e.stored() == null ? null : e.stored().files.get(req.file());
+        if (f == null || f.state != DumpState.COMPLETE || e.stored().state != DumpState.COMPLETE) {
+            return Optional.empty();
+        }
+        return Optional.of(new UploadStatus(e.id(), DumpState.COMPLETE.wire(), req.file(), DumpState.COMPLETE.wire(),
+                f.streamBytes, f.committedBytes, Map.of()));
+    }
+
+    private RefusedException elsewhere(Transport transport, UploadRequest req, OtherCollectors.Elsewhere e) {
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("node", e.node());
+        String server = e.server(transport);
+        if (server != null) {
+            details.put("server", server);
+        }
+        details.put("wait", Long.toString(Math.max(1, e.leaseSeconds())));
+        metrics.refused(Refusal.ELSEWHERE.metric());
+        LOG.info("{} {} dump={} of host={}: being received by collector {} as {}; sent there", transport.label(),
+                req.peer(), req.dumpId(), req.host(), e.node(), e.id());
+        return new RefusedException(Refusal.ELSEWHERE, "dump " + req.dumpId() + " of " + req.host()
+                + " is being received by collector " + e.node() + (server == null ? "" : " (" + server + ")")
+                + ", whose lease runs " + Math.max(1, e.leaseSeconds()) + " s more: resume there", null, details);
     }
 
     private Optional<DumpRecord> find(UploadRequest req) {

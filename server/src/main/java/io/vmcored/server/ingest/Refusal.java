@@ -22,6 +22,8 @@ public enum Refusal {
     RESUME_MISMATCH("resume_mismatch", "resume_mismatch"),
     /** The admission policy keeps only the kernel log of this dump (a client that cannot be steered). */
     KERNEL_LOG_ONLY("kernel_log_only", "kernel_log_only"),
+    /** Another collector sharing the catalog is receiving this dump: resume there (its lease says it is alive). */
+    ELSEWHERE("elsewhere", "elsewhere"),
     /** A bare stream whose first bytes are no dump (an HTTP request, a TLS handshake, noise). */
     NOT_A_DUMP("not_a_dump", "not_a_dump");
 

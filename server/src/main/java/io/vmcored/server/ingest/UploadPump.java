@@ -136,7 +136,8 @@ public final class UploadPump {
                     String why = t != null ? message(t) : problem;
                     o = why == null ? up.finish() : up.abort(why);
                 }
-                f.complete(service.result(up, o, failure));
+                UploadResult r = service.result(up, o, failure);
+                service.answerable(r).thenAccept(f::complete);
             } catch (Throwable t) {
                 f.complete(UploadResult.storage(message(t)));
             }

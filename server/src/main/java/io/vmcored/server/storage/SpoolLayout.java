@@ -14,6 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Where dumps live: {@code <spool>/<host>/<YYYY-MM-DD-HH:MM:SS>/} (the layout RHEL kdump users
  * know), with {@code .N} appended when two dumps of a host start in the same second.
+ * Collectors sharing a bucket or a catalog add their node name ({@code -NODE} after the time),
+ * so that two of them never name a dump of one host alike.
  * Host and file names from the wire are checked here so no client can escape the spool.
  */
 public final class SpoolLayout {
@@ -30,6 +32,8 @@ public final class SpoolLayout {
      * otherwise probe 1, 2, ... n taken names each, n^2/2 failed mkdirs in all.
      */
     private final Map<Path, Suffix> nextSuffix = new ConcurrentHashMap<>();
+    /** {@code -NODE} on a collector of several, else empty. */
+    private volatile String node = "";
 
     private record Suffix(String base, int next) {
     }
@@ -42,11 +46,16 @@ public final class SpoolLayout {
         return spool;
     }
 
+    /** Names new dump directories {@code TIME-NODE}: unique across collectors sharing storage. */
+    public void node(String name) {
+        node = "-" + checkName("node name", name);
+    }
+
     /** Creates a fresh dump directory (mode 0700: dumps hold the crashed machine's secrets). */
     public Path newDumpDirectory(String host, LocalDateTime now) throws IOException {
         Path hostDir = hostDirectory(host);
         PrivateFiles.directories(hostDir);
-        String base = DIR_TIME.format(now);
+        String base = DIR_TIME.format(now) + node;
         Suffix hint = nextSuffix.get(hostDir);
         for (int n = hint != null && hint.base.equals(base) ? hint.next : 0; n < MAX_PER_SECOND; n++) {
             Path dir = hostDir.resolve(n == 0 ? base : base + "." + n);

@@ -21,6 +21,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
@@ -182,6 +183,15 @@ public final class ObjectStore implements DumpListener, AutoCloseable {
     public URI presign(StoredFile f, String filename) {
         metrics.read("redirected");
         return reads.presign(f, filename, live.get().store.presignTtl);
+    }
+
+    /**
+     * Completes once dump {@code id} is in the bucket (true), or false when it will not be soon:
+     * after {@code store.ack-wait}, at once when that is 0. Never fails.
+     */
+    public CompletableFuture<Boolean> stored(String id) {
+        Duration wait = live.get().store.ackWait;
+        return wait.isZero() ? CompletableFuture.completedFuture(false) : queue.stored(id, wait);
     }
 
     /** Finished dumps waiting for the bucket. */

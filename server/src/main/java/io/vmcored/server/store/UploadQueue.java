@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,6 +40,8 @@ final class UploadQueue {
     private final ScheduledExecutorService threads;
     /** Pending dump ids and their failed attempts so far (negative: waits for the spool to settle). */
     private final Map<String, Integer> pending = new ConcurrentHashMap<>();
+    /** Senders waiting for their dump to be in the bucket: true once it is, false if it will not be. */
+    private final Map<String, CompletableFuture<Boolean>> waiters = new ConcurrentHashMap<>();
 
     UploadQueue(DumpCatalog catalog, DumpUpload upload, LocalCopies local, Deletions deletions, Reachability reach,
                 StoreMetrics metrics, Backoff backoff, ScheduledExecutorService threads) {
@@ -54,6 +57,31 @@ final class UploadQueue {
 
     int pending() {
         return pending.size();
+    }
+
+    /**
+     * Completes when dump {@code id} is in the bucket (true), or when it will not be without an
+     * operator (false: refused by the bucket, deleted), or after {@code wait} (false: still
+     * trying, it stays in the spool meanwhile).
+     */
+    CompletableFuture<Boolean> stored(String id, Duration wait) {
+        CompletableFuture<Boolean> f = waiters.computeIfAbsent(id, k -> new CompletableFuture<>());
+        DumpRecord r = catalog.get(id).orElse(null);
+        if (r == null) {
+            f.complete(false);
+        } else if (r.summary().stored() && !pending.containsKey(id)) {
+            f.complete(true); // uploaded before anyone asked
+        }
+        f.completeOnTimeout(false, wait.toMillis(), TimeUnit.MILLISECONDS);
+        f.whenComplete((v, e) -> waiters.remove(id, f));
+        return f;
+    }
+
+    private void settled(String id, boolean stored) {
+        CompletableFuture<Boolean> f = waiters.remove(id);
+        if (f != null) {
+            f.complete(stored);
+        }
     }
 
     /** Queues a finished dump unless it is already waiting. Never blocks. */
@@ -75,6 +103,7 @@ final class UploadQueue {
         DumpRecord r = catalog.get(id).orElse(null);
         if (r == null || r.state() != DumpState.COMPLETE) {
             pending.remove(id); // deleted, or receiving again: its next end queues it anew
+            settled(id, false);
             return;
         }
         int tries = pending.getOrDefault(id, 0);
@@ -90,17 +119,22 @@ final class UploadQueue {
                     pending.put(id, Math.min(tries, 0) - 1);
                     later(id, SETTLE_WAIT);
                 }
-                case ALREADY -> pending.remove(id);
+                case ALREADY -> {
+                    pending.remove(id);
+                    settled(id, true);
+                }
                 case UPLOADED -> uploaded(r, t0, Math.max(tries, 0) + 1);
             }
         } catch (DumpDeletedException e) {
             pending.remove(id);
+            settled(id, false);
             deletions.delete(r); // deleted while uploading: the objects just written go too
         } catch (StoreException e) {
             if (e.retryable()) {
                 failed(r, tries, e.getMessage(), true);
             } else {
                 pending.remove(id);
+                settled(id, false);
                 metrics.upload("rejected", 0);
                 LOG.warn("store: dump host={} id={} not uploaded: {}; it stays in the spool", r.host(), id,
                         e.getMessage());
@@ -121,6 +155,7 @@ final class UploadQueue {
         LOG.info("store: dump host={} id={} uploaded to {} files={} bytes={} millis={} attempt={}", r.host(), r.id(),
                 copy == null ? "-" : copy.url, copy == null ? 0 : copy.files.size(), bytes,
                 (System.nanoTime() - t0) / 1_000_000, attempt);
+        settled(r.id(), true);
         local.uploaded(r, Instant.now(), bytes);
         local.trim();
     }
@@ -129,6 +164,7 @@ final class UploadQueue {
     private void failed(DumpRecord r, int tries, String problem, boolean bucket) {
         int failures = Math.max(tries, 0) + 1;
         pending.put(r.id(), failures);
+        settled(r.id(), false); // its sender is not kept waiting through an outage: the spool keeps the dump
         if (bucket) {
             reach.failed(problem);
         }

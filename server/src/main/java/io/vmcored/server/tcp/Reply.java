@@ -42,7 +42,8 @@ final class Reply {
     }
 
     static Reply refused(RefusedException e) {
-        return of("REFUSED").put("reason", e.reason().wire()).put("offset", e.offset()).message(e.getMessage());
+        return of("REFUSED").put("reason", e.reason().wire()).put("offset", e.offset()).putAll("", e.details())
+                .message(e.getMessage());
     }
 
     /** A failure that is not a refusal: the server could not answer (storage, executor). */

@@ -67,9 +67,11 @@ class SharedCatalogTest {
         assertEquals(List.of(), tables("migrate"), "an empty database to begin with");
         Path flat = Fixtures.stream("kdump-lzo-d31");
         try (TestServer a = TestServer.start(collector("a", url))) {
-            assertEquals(List.of("dumps", "full_grants", "upload_leases", "vmcored_schema_history"), tables("migrate"));
-            assertEquals(List.of("1 true"), rows("migrate", "SELECT version || ' ' || success FROM vmcored_schema_history"
-                    + " WHERE version IS NOT NULL"), "migration V1 applied and succeeded");
+            assertEquals(List.of("collectors", "dumps", "full_grants", "upload_leases", "vmcored_schema_history"),
+                    tables("migrate"));
+            assertEquals(List.of("1 true", "2 true"), rows("migrate", "SELECT version || ' ' || success FROM"
+                    + " vmcored_schema_history WHERE version IS NOT NULL ORDER BY installed_rank"),
+                    "migrations V1 and V2 applied and succeeded");
             put(a, "web1", "boot1", flat);
             awaitWritten(a);
         }
@@ -79,8 +81,9 @@ class SharedCatalogTest {
         }
         try (TestServer a = TestServer.start(collector("a", url))) {
             awaitWritten(a);
-            assertEquals(List.of("1 true"), rows("migrate", "SELECT version || ' ' || success FROM vmcored_schema_history"
-                    + " WHERE version IS NOT NULL"), "a second start migrates nothing");
+            assertEquals(List.of("1 true", "2 true"), rows("migrate", "SELECT version || ' ' || success FROM"
+                    + " vmcored_schema_history WHERE version IS NOT NULL ORDER BY installed_rank"),
+                    "a second start migrates nothing");
             assertEquals(List.of("web1 a complete", "web2 a complete"),
                     rows("migrate", "SELECT host || ' ' || node || ' ' || state FROM dumps ORDER BY host"),
                     "both dumps of the spool, complete, held by node a");
@@ -190,6 +193,41 @@ class SharedCatalogTest {
             assertEquals("dmesg signature_quota", decision(hello(on.get(refused).tcp(), "h" + refused)),
                     "a refused one is still refused");
             assertEquals(List.of("3"), rows("quota", "SELECT count(*) FROM full_grants"), "still 3 grants");
+        }
+    }
+
+    @Test
+    void aSenderAskingAnotherCollectorIsToldWhichOneReceivesItsDump() throws Exception {
+        String url = pg.createDatabase("elsewhere");
+        Path flat = Fixtures.stream("kdump-lzo-d31");
+        try (TestServer a = TestServer.start(collector("a", url).set("node.address", "127.0.0.1"));
+             TestServer b = TestServer.start(collector("b", url))) {
+            Process slow = new ProcessBuilder("curl", "-sS", "--limit-rate", "2M", "-T", flat.toString(),
+                    "http://127.0.0.1:" + a.http() + "/api/v1/dumps/web7?dump=boot7&file=vmcore").start();
+            try {
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                String reply = "";
+                while (System.nanoTime() < end && !reply.startsWith("REFUSED")) {
+                    Thread.sleep(200);
+                    reply = b.sh("echo 'VMCORED/1 HELLO host=web7 dump=boot7 file=vmcore' | nc -N 127.0.0.1 $PORT");
+                }
+                assertTrue(reply.matches("REFUSED reason=elsewhere node=a server=127\\.0\\.0\\.1:" + a.tcp()
+                        + " wait=[0-9]+ message=dump boot7 of web7 is being received by collector a .*\n?"),
+                        "b names a and its TCP address: " + reply);
+                String overHttp = b.sh("curl -sS -w ' %{http_code}' \"http://127.0.0.1:$HTTP/api/v1/dumps/web7?dump=boot7"
+                        + "&file=vmcore\"");
+                JsonNode body = JSON.readTree(overHttp.substring(0, overHttp.lastIndexOf(' ')));
+                assertTrue(overHttp.endsWith(" 409"), overHttp);
+                assertEquals("elsewhere", body.get("error").asText(), overHttp);
+                assertEquals("a", body.get("node").asText());
+                assertEquals("127.0.0.1:" + a.http(), body.get("server").asText(), "a's HTTP address for an HTTP sender");
+                assertTrue(body.get("wait").isIntegralNumber() && body.get("wait").asInt() >= 1, overHttp);
+                String other = b.sh("echo 'VMCORED/1 HELLO host=web7 dump=another file=vmcore' | nc -N 127.0.0.1 $PORT");
+                assertTrue(other.startsWith("OK "), "another dump of the host is b's to take: " + other);
+            } finally {
+                slow.destroy();
+                slow.waitFor();
+            }
         }
     }
 

@@ -159,6 +159,33 @@ class ObjectStoreTest {
     }
 
     @Test
+    void anAgentsLastFileIsAnsweredOnceItsDumpIsInTheBucketAndAtOnceWhileTheBucketIsDown() throws Exception {
+        ServerConfig c = config();
+        c.set("store.ack-wait", "2m");
+        try (TestServer s = TestServer.start(c)) {
+            String put = "{ echo 'VMCORED/1 PUT host=%s dump=boot-1 file=vmcore offset=0'; cat " + Fixtures.stream(NAME)
+                    + "; } | nc -N 127.0.0.1 $PORT";
+            String done = s.sh(String.format(put, "web3"));
+            assertTrue(done.startsWith("DONE ") && done.contains("state=complete"), done);
+            DumpRecord r = s.ctx().catalog().byClientId("web3", "boot-1").orElseThrow();
+            StoredCopy copy = r.snapshot().store;
+            assertTrue(copy != null && copy.files.containsKey("vmcore"), "in the bucket when its sender was answered: "
+                    + r.snapshot().store);
+            assertFalse(objects("fleet/web3/").isEmpty(), "its objects are there");
+
+            s3.stop();
+            long t0 = System.nanoTime();
+            String whileDown = s.sh(String.format(put, "web4"));
+            long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+            assertTrue(whileDown.startsWith("DONE ") && whileDown.contains("state=complete"), whileDown);
+            assertTrue(seconds < 60, "answered after the first failed upload attempt, not store.ack-wait: " + seconds + " s");
+            DumpRecord kept = s.ctx().catalog().byClientId("web4", "boot-1").orElseThrow();
+            assertEquals(null, kept.snapshot().store, "not in the bucket");
+            assertTrue(Files.exists(kept.fileFor("vmcore")), "kept in the spool meanwhile");
+        }
+    }
+
+    @Test
     void storeDownKeepsTheDumpInTheSpoolAndUploadsItWhenBack() throws Exception {
         ServerConfig c = config();
         c.set("store.down-after", "0s");
