@@ -28,7 +28,7 @@ public final class FleetCatalog implements DumpCatalog {
 
     private final DumpCatalog local;
     private final FleetQueries queries;
-    private final Reachability reachability;
+    private final DatabaseReachability reachability;
     private final FleetHolders holders;
 
     FleetCatalog(DumpCatalog local, FleetDatabase db, FleetHolders holders) {

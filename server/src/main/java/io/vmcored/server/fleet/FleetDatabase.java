@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The shared catalog's database: a small connection pool, its schema brought up to date at
  * first use (Flyway, {@code io/vmcored/server/fleet/migration}), and whether it answers
- * ({@link Reachability}). Connections fail fast: a database that does not answer must never
+ * ({@link DatabaseReachability}). Connections fail fast: a database that does not answer must never
  * hold up an upload.
  */
 public final class FleetDatabase implements AutoCloseable {
@@ -25,14 +25,14 @@ public final class FleetDatabase implements AutoCloseable {
     static final String MIGRATIONS = "classpath:io/vmcored/server/fleet/migration";
 
     private final HikariDataSource pool;
-    private final Reachability reachability;
+    private final DatabaseReachability reachability;
     private final String node;
     private volatile boolean migrated;
 
     private FleetDatabase(HikariDataSource pool, String node) {
         this.pool = pool;
         this.node = node;
-        this.reachability = new Reachability(redacted(pool.getJdbcUrl()));
+        this.reachability = new DatabaseReachability(redacted(pool.getJdbcUrl()));
     }
 
     /**
@@ -93,7 +93,7 @@ public final class FleetDatabase implements AutoCloseable {
         }
     }
 
-    public Reachability reachability() {
+    public DatabaseReachability reachability() {
         return reachability;
     }
 

@@ -20,10 +20,10 @@ final class DumpUpload {
     /** What became of one attempt. */
     enum Result { UPLOADED, ALREADY, NOT_READY }
 
-    private final FileUpload files;
+    private final PartedUpload files;
     private final StoreUrl url;
 
-    DumpUpload(FileUpload files, StoreUrl url) {
+    DumpUpload(PartedUpload files, StoreUrl url) {
         this.files = files;
         this.url = url;
     }

@@ -48,7 +48,7 @@ public final class ObjectStore implements DumpListener, AutoCloseable {
     private final S3Access s3;
     private final ScheduledThreadPoolExecutor threads;
     private final ExecutorService partThreads;
-    private final Reachability reach = new Reachability(Instant::now);
+    private final BucketReachability reach = new BucketReachability(Instant::now);
     private final StoreMetrics metrics;
     private final LocalCopies local;
     private final Deletions deletions;
@@ -71,7 +71,7 @@ public final class ObjectStore implements DumpListener, AutoCloseable {
         this.local = new LocalCopies(catalog, () -> live.get().store.cacheSize);
         this.metrics = new StoreMetrics(registry, this::pending, this::down); // read at scrapes, after this constructor
         this.deletions = new Deletions(s3.client(), url, metrics, backoff, threads, pending(catalog));
-        FileUpload files = new FileUpload(s3.client(), partThreads, s.partSize, s.partsInFlight);
+        PartedUpload files = new PartedUpload(s3.client(), partThreads, s.partSize, s.partsInFlight);
         this.queue = new UploadQueue(catalog, new DumpUpload(files, url), local, deletions, reach, metrics, backoff,
                 threads);
         this.reads = new ObjectReads(s3.client(), s3.presigner(), url.bucket());

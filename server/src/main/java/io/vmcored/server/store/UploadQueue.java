@@ -34,7 +34,7 @@ final class UploadQueue {
     private final DumpUpload upload;
     private final LocalCopies local;
     private final Deletions deletions;
-    private final Reachability reach;
+    private final BucketReachability reach;
     private final StoreMetrics metrics;
     private final Backoff backoff;
     private final ScheduledExecutorService threads;
@@ -43,7 +43,7 @@ final class UploadQueue {
     /** Senders waiting for their dump to be in the bucket: true once it is, false if it will not be. */
     private final Map<String, CompletableFuture<Boolean>> waiters = new ConcurrentHashMap<>();
 
-    UploadQueue(DumpCatalog catalog, DumpUpload upload, LocalCopies local, Deletions deletions, Reachability reach,
+    UploadQueue(DumpCatalog catalog, DumpUpload upload, LocalCopies local, Deletions deletions, BucketReachability reach,
                 StoreMetrics metrics, Backoff backoff, ScheduledExecutorService threads) {
         this.catalog = catalog;
         this.upload = upload;

@@ -8,13 +8,13 @@ import java.util.function.Supplier;
  * Whether the bucket answers: unreachable since the first failure after a success, reachable
  * again at the next success. Down means unreachable for longer than the configured threshold.
  */
-final class Reachability {
+final class BucketReachability {
 
     private final Supplier<Instant> clock;
     private Instant failingSince;
     private String lastProblem;
 
-    Reachability(Supplier<Instant> clock) {
+    BucketReachability(Supplier<Instant> clock) {
         this.clock = clock;
     }
 

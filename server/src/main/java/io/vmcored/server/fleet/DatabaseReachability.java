@@ -7,16 +7,16 @@ import org.slf4j.LoggerFactory;
  * Whether the shared catalog's database answered the last time anyone asked: one log line
  * when it stops answering and one when it answers again, however many calls fail between.
  */
-public final class Reachability {
+public final class DatabaseReachability {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Reachability.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DatabaseReachability.class);
 
     private final String name;
     private boolean up = true;
     private long downSince;
     private int failures;
 
-    Reachability(String name) {
+    DatabaseReachability(String name) {
         this.name = name;
     }
 

@@ -40,12 +40,12 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * one the spool recorded when the file arrived, and the stored object's size the file's,
  * or the upload is abandoned.
  */
-final class FileUpload {
+final class PartedUpload {
 
     private static final String SHA_256 = "SHA-256";
     private static final String MD5 = "MD5";
 
-    private static final Logger LOG = LoggerFactory.getLogger(FileUpload.class);
+    private static final Logger LOG = LoggerFactory.getLogger(PartedUpload.class);
 
     private final S3Client s3;
     private final Executor parts;
@@ -54,7 +54,7 @@ final class FileUpload {
     private final int partSize;
     private final int inFlight;
 
-    FileUpload(S3Client s3, Executor parts, long partSize, int inFlight) {
+    PartedUpload(S3Client s3, Executor parts, long partSize, int inFlight) {
         this.s3 = s3;
         this.parts = parts;
         this.partSize = (int) Math.min(Integer.MAX_VALUE - 64, partSize);
