@@ -91,17 +91,23 @@ class SshAdmissionTest {
             OpenSsh.Result scp = hosts.get(2).scp(List.of("-O"), flat.toString(), "root@127.0.0.1:" + d + "/vmcore");
             assertEquals(1, scp.exit(), scp.toString());
             assertTrue(scp.err().contains("already has its full dumps"), scp.err());
+            // SUSE's kdump writes by SFTP: the OPEN of the dump file is refused the same way
+            OpenSsh.Result sftp = hosts.get(2).sftpBatch("put " + flat + " " + d + "/vmcore\n");
+            assertEquals(1, sftp.exit(), sftp.toString());
+            // OpenSSH's sftp prints the status code's text, not the server's message (the log has it)
+            assertTrue(sftp.err().contains("dest open \"" + d + "/vmcore\": Failure"), sftp.err());
             Manifest m = server.manifest("rhel3", dir);
             assertEquals(Map.of("decision", "dmesg", "reason", "signature_quota"),
                     Map.of("decision", m.admission.get("decision"), "reason", m.admission.get("reason")));
             assertNotNull(m.admission.get("signature"), "the signature is in the record: " + m.admission);
             assertTrue(Files.exists(server.spool.resolve("rhel3").resolve(dir).resolve("vmcore-dmesg.txt")));
-            assertFalse(m.files.containsKey("vmcore-incomplete"), "no dump file begun: " + m.files.keySet());
+            assertFalse(m.files.containsKey("vmcore-incomplete") || m.files.containsKey("vmcore"),
+                    "no dump file begun by dd, scp or sftp: " + m.files.keySet());
 
             String scrape = server.registry.scrape();
             for (String line : List.of("vmcored_admission_decisions_total{decision=\"wait\",reason=\"concurrency\"} 1.0",
                     "vmcored_admission_decisions_total{decision=\"full\",reason=\"within_quota\"} 2.0",
-                    "vmcored_admission_decisions_total{decision=\"dmesg\",reason=\"signature_quota\"} 2.0")) {
+                    "vmcored_admission_decisions_total{decision=\"dmesg\",reason=\"signature_quota\"} 3.0")) {
                 assertTrue(scrape.contains(line), line + " in\n" + scrape);
             }
         }
