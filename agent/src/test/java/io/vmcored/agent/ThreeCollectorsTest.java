@@ -158,6 +158,11 @@ class ThreeCollectorsTest {
         long marked = count("SELECT count(*) FROM dumps WHERE node = 'b' AND state = 'incomplete'"
                 + " AND problem LIKE 'collector b stopped renewing its upload lease%'");
         assertTrue(marked >= 1, "b's dump cut by its death was marked incomplete by a survivor");
+        System.out.printf("48 hosts, collector b killed: %d agents failed over, %d were told another collector"
+                        + " received their dump, %d waited for its lease; dumps per collector %s; marked incomplete %d%n",
+                outputs.stream().filter(o -> o.contains("failing over from")).count(),
+                outputs.stream().filter(o -> o.contains(" says collector ")).count(),
+                outputs.stream().filter(o -> o.contains("reason=elsewhere") || o.contains("lease")).count(), byNode, marked);
         assertTrue(outputs.stream().anyMatch(o -> o.contains("failing over from")),
                 "an agent of b failed over:\n" + String.join("\n----\n", outputs));
         assertEquals(0, count("SELECT count(*) FROM dumps WHERE state = 'receiving' AND node <> 'b'"),
