@@ -162,7 +162,7 @@ class ThreeCollectorsTest {
                         + " received their dump, %d waited for its lease; dumps per collector %s; marked incomplete %d%n",
                 outputs.stream().filter(o -> o.contains("failing over from")).count(),
                 outputs.stream().filter(o -> o.contains(" says collector ")).count(),
-                outputs.stream().filter(o -> o.contains("reason=elsewhere") || o.contains("lease")).count(), byNode, marked);
+                outputs.stream().filter(o -> o.contains("waiting for its lease to run out")).count(), byNode, marked);
         assertTrue(outputs.stream().anyMatch(o -> o.contains("failing over from")),
                 "an agent of b failed over:\n" + String.join("\n----\n", outputs));
         assertEquals(0, count("SELECT count(*) FROM dumps WHERE state = 'receiving' AND node <> 'b'"),
