@@ -1,8 +1,6 @@
 package io.vmcored.agent;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -54,48 +52,10 @@ final class CuttingProxy implements AutoCloseable {
         }
     }
 
-    /** One direction; the pair is closed when both directions ended ({@code open} counts them). */
+    /** One direction; only the client's may be cut, once. */
     private void relay(Socket from, Socket to, boolean mayCut, AtomicInteger open) {
-        Thread t = new Thread(() -> {
-            byte[] buf = new byte[64 * 1024];
-            long total = 0;
-            try {
-                InputStream in = from.getInputStream();
-                OutputStream out = to.getOutputStream();
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    if (mayCut && total + n > cutAfter && cut.compareAndSet(false, true)) {
-                        out.write(buf, 0, (int) (cutAfter - total));
-                        out.flush();
-                        from.setSoLinger(true, 0); // RST, not a clean end of stream
-                        from.close();
-                        to.setSoLinger(true, 0);
-                        to.close();
-                        return;
-                    }
-                    out.write(buf, 0, n);
-                    total += n;
-                }
-                to.shutdownOutput(); // pass the half-close on (ssh's end of input)
-                if (open.decrementAndGet() == 0) {
-                    closeQuietly(from);
-                    closeQuietly(to);
-                }
-            } catch (IOException e) {
-                closeQuietly(from);
-                closeQuietly(to);
-            }
-        }, "cutting-proxy-relay");
-        t.setDaemon(true);
-        t.start();
-    }
-
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // already gone
-        }
+        Relay.start(from, to, open, "cutting-proxy-relay", (total, next) -> mayCut && total + next > cutAfter
+                && cut.compareAndSet(false, true) ? cutAfter - total : -1);
     }
 
     @Override

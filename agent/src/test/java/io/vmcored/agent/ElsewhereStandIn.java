@@ -3,7 +3,6 @@ package io.vmcored.agent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -74,7 +73,7 @@ final class ElsewhereStandIn implements AutoCloseable {
             relay(client, server, open);
             relay(server, client, open);
         } catch (IOException e) {
-            closeQuietly(client);
+            Relay.closeQuietly(client);
         }
     }
 
@@ -92,35 +91,7 @@ final class ElsewhereStandIn implements AutoCloseable {
     }
 
     private static void relay(Socket from, Socket to, AtomicInteger open) {
-        Thread t = new Thread(() -> {
-            byte[] buf = new byte[64 * 1024];
-            try {
-                InputStream in = from.getInputStream();
-                OutputStream out = to.getOutputStream();
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    out.write(buf, 0, n);
-                }
-                to.shutdownOutput(); // the sender's half-close ends the upload
-                if (open.decrementAndGet() == 0) {
-                    closeQuietly(from);
-                    closeQuietly(to);
-                }
-            } catch (IOException e) {
-                closeQuietly(from);
-                closeQuietly(to);
-            }
-        }, "elsewhere-stand-in-relay");
-        t.setDaemon(true);
-        t.start();
-    }
-
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // already gone
-        }
+        Relay.start(from, to, open, "elsewhere-stand-in-relay", Relay.NEVER);
     }
 
     @Override

@@ -63,17 +63,8 @@ public final class UploadLeases {
         try (Connection c = db.connection()) {
             c.setAutoCommit(false);
             try {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO upload_leases (dump_id, node, expires, renewed)"
-                        + " VALUES (?, ?, now() + ? * interval '1 millisecond', now()) ON CONFLICT (dump_id) DO UPDATE"
-                        + " SET node = EXCLUDED.node, expires = EXCLUDED.expires, renewed = EXCLUDED.renewed")) {
-                    for (String id : ids) {
-                        ps.setString(1, id);
-                        ps.setString(2, node);
-                        ps.setLong(3, time.toMillis());
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
+                write(c, node, time, ids, "DO UPDATE SET node = EXCLUDED.node, expires = EXCLUDED.expires,"
+                        + " renewed = EXCLUDED.renewed");
                 try (PreparedStatement ps = c.prepareStatement(
                         "DELETE FROM upload_leases WHERE node = ? AND NOT (dump_id = ANY (?))")) {
                     ps.setString(1, node);
@@ -93,11 +84,17 @@ public final class UploadLeases {
 
     /** Leases for {@code ids}, being received by {@code node}, where none is held yet (the caller commits). */
     static void take(Connection c, String node, Duration time, List<String> ids) throws SQLException {
+        write(c, node, time, ids, "DO NOTHING");
+    }
+
+    /** Leases for {@code ids} running {@code time} from now; {@code onConflict} says what becomes of one already held. */
+    private static void write(Connection c, String node, Duration time, List<String> ids, String onConflict)
+            throws SQLException {
         if (ids.isEmpty()) {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO upload_leases (dump_id, node, expires, renewed)"
-                + " VALUES (?, ?, now() + ? * interval '1 millisecond', now()) ON CONFLICT (dump_id) DO NOTHING")) {
+                + " VALUES (?, ?, now() + ? * interval '1 millisecond', now()) ON CONFLICT (dump_id) " + onConflict)) {
             for (String id : ids) {
                 ps.setString(1, id);
                 ps.setString(2, node);
