@@ -1,5 +1,6 @@
 package io.vmcored.server.fleet;
 
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,5 +55,10 @@ public final class DatabaseReachability {
 
     public synchronized boolean up() {
         return up;
+    }
+
+    /** How long the database has not answered: zero while it does. */
+    public synchronized Duration downFor() {
+        return up ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - downSince);
     }
 }

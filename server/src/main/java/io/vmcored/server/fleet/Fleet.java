@@ -51,7 +51,7 @@ public final class Fleet implements AutoCloseable, MeterBinder {
         this.signatures = new FleetSignatures(db);
         this.leases = new UploadLeases(db, node, s.leaseTime,
                 () -> spool.uploadsInFlight().list().stream().map(FileUpload::record).map(DumpRecord::id).distinct().toList());
-        this.holders = new FleetHolders(db, node, leases);
+        this.holders = new FleetHolders(db, node, leases, s.leaseTime);
         this.catalog = new FleetCatalog(spool, db, holders);
         this.addresses = new CollectorAddresses(db, node);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -10,6 +10,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,14 +33,48 @@ final class FleetHolders implements OtherCollectors {
             + " LEFT JOIN collectors c ON c.node = d.node"
             + " WHERE d.host = ? AND d.client_id = ? AND d.node <> ? ORDER BY d.created DESC, d.updated DESC LIMIT 1";
 
+    /** Senders of new dumps refused once during an outage: asked again, they are taken (bounded). */
+    private static final int REMEMBERED = 10_000;
+
     private final FleetDatabase db;
     private final String node;
     private final UploadLeases leases;
+    private final Duration leaseTime;
+    private final Map<String, Boolean> refused = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > REMEMBERED;
+        }
+    };
 
-    FleetHolders(FleetDatabase db, String node, UploadLeases leases) {
+    FleetHolders(FleetDatabase db, String node, UploadLeases leases, Duration leaseTime) {
         this.db = db;
         this.node = node;
         this.leases = leases;
+        this.leaseTime = leaseTime;
+    }
+
+    /**
+     * Cut off from the database past the lease time, this collector holds no lease on a new dump
+     * and the others have given up its running ones: a sender with another collector to try is
+     * sent there (refused once). One that asks again (every collector refused it, or it has no
+     * other) is taken: a dump refused by all would be lost, one taken here only counts against
+     * this collector's own quota until the database is back.
+     */
+    @Override
+    public String refuseNew(String host, String clientId) {
+        Duration down = db.reachability().downFor();
+        if (down.compareTo(leaseTime) <= 0) {
+            return null;
+        }
+        synchronized (refused) {
+            if (refused.remove(host + '\0' + clientId) != null) {
+                return null;
+            }
+            refused.put(host + '\0' + clientId, Boolean.TRUE);
+        }
+        return "the shared catalog has been unreachable for " + down.toSeconds() + " s: another collector of the list"
+                + " should take this dump (asked again, this one takes it)";
     }
 
     @Override

@@ -94,6 +94,7 @@ final class HttpAnswers {
             case UNAUTHORIZED -> HttpResponseStatus.UNAUTHORIZED;
             case DISK_LOW, KERNEL_LOG_ONLY -> HttpResponseStatus.INSUFFICIENT_STORAGE;
             case UNKNOWN_DUMP -> HttpResponseStatus.NOT_FOUND;
+            case CATALOG_DOWN -> HttpResponseStatus.SERVICE_UNAVAILABLE;
             case BAD_REQUEST, NOT_A_DUMP -> HttpResponseStatus.BAD_REQUEST;
             case BAD_OFFSET, BUSY, RESUME_MISMATCH, ELSEWHERE -> HttpResponseStatus.CONFLICT;
         };

@@ -403,6 +403,12 @@ public final class IngestService {
         }
         Optional<OtherCollectors.Elsewhere> found = others.find(req.host(), req.dumpId());
         if (found.isEmpty()) {
+            String no = others.refuseNew(req.host(), req.dumpId());
+            if (no != null) {
+                LOG.info("{} {} dump={} of host={}: refused for now, {}", transport.label(), req.peer(), req.dumpId(),
+                        req.host(), no);
+                throw refuse(Refusal.CATALOG_DOWN, no, null);
+            }
             return Optional.empty();
         }
         OtherCollectors.Elsewhere e = found.get();

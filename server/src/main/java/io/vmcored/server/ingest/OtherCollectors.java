@@ -19,6 +19,14 @@ public interface OtherCollectors {
      */
     Optional<Elsewhere> find(String host, String clientId);
 
+    /**
+     * Null if this collector may take a new dump of {@code clientId} of {@code host} now, else
+     * why not (for the sender, which then tries another collector).
+     */
+    default String refuseNew(String host, String clientId) {
+        return null;
+    }
+
     OtherCollectors NONE = (host, clientId) -> Optional.empty();
 
     /**

@@ -24,6 +24,8 @@ public enum Refusal {
     KERNEL_LOG_ONLY("kernel_log_only", "kernel_log_only"),
     /** Another collector sharing the catalog is receiving this dump: resume there (its lease says it is alive). */
     ELSEWHERE("elsewhere", "elsewhere"),
+    /** The shared catalog has been unreachable past the lease time: a new dump is sent to another collector first. */
+    CATALOG_DOWN("catalog_down", "catalog_down"),
     /** A bare stream whose first bytes are no dump (an HTTP request, a TLS handshake, noise). */
     NOT_A_DUMP("not_a_dump", "not_a_dump");
 

@@ -66,16 +66,21 @@ final class PartedUpload {
      * file ({@code xxh64:...}) or null when it has none.
      */
     StoredFile upload(Path file, String bucket, String key, String expectedXxh64) throws IOException, StoreException {
+        // what this attempt sends, read once: uploads running at once all meet the 501, and each
+        // retries without the header, not only the one that saw it first
+        boolean withSum = sha256;
         try {
-            return attempt(file, bucket, key, expectedXxh64);
+            return attempt(file, bucket, key, expectedXxh64, withSum);
         } catch (S3Exception | StoreException e) {
-            if (!sha256 || !notImplemented(e)) {
+            if (!withSum || !notImplemented(e)) {
                 throw e;
             }
-            sha256 = false;
-            LOG.warn("store: s3://{} does not implement x-amz-checksum-sha256 (501): parts carry their Content-MD5"
-                    + " only from now on", bucket);
-            return attempt(file, bucket, key, expectedXxh64);
+            if (sha256) {
+                sha256 = false;
+                LOG.warn("store: s3://{} does not implement x-amz-checksum-sha256 (501): parts carry their Content-MD5"
+                        + " only from now on", bucket);
+            }
+            return attempt(file, bucket, key, expectedXxh64, false);
         }
     }
 
@@ -84,7 +89,7 @@ final class PartedUpload {
         return t instanceof S3Exception s && s.statusCode() == 501;
     }
 
-    private StoredFile attempt(Path file, String bucket, String key, String expectedXxh64)
+    private StoredFile attempt(Path file, String bucket, String key, String expectedXxh64, boolean sum)
             throws IOException, StoreException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
              StreamingXXHash64 xxh = XXHashFactory.fastestInstance().newStreamingHash64(0)) {
@@ -97,7 +102,6 @@ final class PartedUpload {
                 whole.update(b);
                 xxh.update(b, 0, b.length);
                 verify(file, expectedXxh64, xxh);
-                boolean sum = sha256;
                 var r = s3.putObject(x -> {
                     x.bucket(bucket).key(key).contentLength(size).contentMD5(base64(MD5, b));
                     if (sum) {
@@ -107,7 +111,6 @@ final class PartedUpload {
                 etag = r.eTag();
                 checksum = r.checksumSHA256();
             } else {
-                boolean sum = sha256;
                 String id = s3.createMultipartUpload(x -> x.bucket(bucket).key(key)
                         .checksumAlgorithm(sum ? ChecksumAlgorithm.SHA256 : null)).uploadId();
                 try {

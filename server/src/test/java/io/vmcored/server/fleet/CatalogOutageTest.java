@@ -79,6 +79,18 @@ class CatalogOutageTest {
                 String metrics = Processes.run(Duration.ofSeconds(30), "curl", "-sS", "http://127.0.0.1:" + http + "/metrics")
                         .ok().out();
                 assertTrue(metrics.contains("\nvmcored_catalog_up 0.0\n"), "the outage on /metrics:\n" + metrics);
+                // cut off past the lease time: a new dump is sent to another collector first, taken when asked again
+                Thread.sleep(3_500);
+                String hello = "echo 'VMCORED/1 HELLO host=new1 dump=boot9 file=vmcore-dmesg.txt' | nc -N 127.0.0.1 "
+                        + a.port("tcp");
+                String first = Processes.run(Duration.ofSeconds(30), "sh", "-c", hello).ok().out();
+                assertTrue(first.startsWith("REFUSED reason=catalog_down message=the shared catalog has been unreachable"),
+                        "a new dump refused once while the catalog is away: " + first);
+                String again = Processes.run(Duration.ofSeconds(30), "sh", "-c", hello).ok().out();
+                assertTrue(again.startsWith("OK "), "asked again, it is taken: " + again);
+                String overHttp = Processes.run(Duration.ofSeconds(30), "curl", "-sS", "-o", "/dev/null", "-w",
+                        "%{http_code}", "http://127.0.0.1:" + http + "/api/v1/dumps/new2?dump=boot9&file=vmcore").ok().out();
+                assertEquals("503", overHttp, "over HTTP: 503 catalog_down");
 
                 pg.start(true);
                 await("the row complete after the database is back", () -> "complete".equals(column("outage",
@@ -90,7 +102,7 @@ class CatalogOutageTest {
                         .ok().out();
                 assertTrue(after.contains("\nvmcored_catalog_up 1.0\n") && after.contains("\nvmcored_catalog_rows_waiting 0.0\n"),
                         "caught up, on /metrics:\n" + after);
-                assertEquals(1, a.logLines().stream().filter(l -> l.contains("unreachable")).count(),
+                assertEquals(1, a.logLines().stream().filter(l -> l.contains(" unreachable (")).count(),
                         "one line when the database went away:\n" + a.logAbout("shared catalog"));
                 assertEquals(1, a.logLines().stream().filter(l -> l.contains("reachable again")).count(),
                         "one line when it came back:\n" + a.logAbout("shared catalog"));
