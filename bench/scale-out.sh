@@ -395,7 +395,7 @@ failover_run() {
     unset "cpid[a]"
     for h in $list; do grep -q " vmcore: complete on" "$dir/$h.log" || cut="$cut $h"; done
     [ -n "$cut" ] || fail "failover $lease: every agent of a had finished before the kill (FO_RATE too high)"
-    note "failover $lease: a SIGKILLed with$(echo "$cut" | wc -w) uploads running"
+    note "failover $lease: a SIGKILLed with $(echo $cut | wc -w) uploads running"
     wait_agents "$dir" 600 $list $bystanders
     local id node other rows=$work/$run/rows
     : > "$rows"
