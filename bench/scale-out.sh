@@ -248,8 +248,9 @@ completed() { sed -n 's/.* vmcore: complete on [^ ]* (id \([^,]*\),.*/\1/p' "$1/
 # ---- CPU accounting ------------------------------------------------------------------------
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 pg_ticks() {   # the postmaster with its reaped children, and its live backends
-    awk -v pp="$pgpid" '$1 == pp { s += $14 + $15 + $16 + $17 } $2 == "(postgres)" && $4 == pp { s += $14 + $15 } END { print s }' \
-        /proc/[0-9]*/stat 2>/dev/null
+    # cat: a process that ends between the glob and the read is skipped, not fatal
+    cat /proc/[0-9]*/stat 2>/dev/null |
+        awk -v pp="$pgpid" '$1 == pp { s += $14 + $15 + $16 + $17 } $2 == "(postgres)" && $4 == pp { s += $14 + $15 } END { print s + 0 }'
 }
 own_children() { awk '{ print $16 + $17 }' /proc/$$/stat; }
 machine() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
