@@ -39,7 +39,7 @@
 #
 # Usage: bench/scale-out.sh [PART...]   (default: ingest failover; durable comes with ingest)
 #   SHORT=1: the smoke version for bench/smoke.sh: 6 agents, one round of each kind, one
-#   failover run with a 6 s lease and 2 agents cut; same checks, about two minutes.
+#   failover run with a 6 s lease and 2 agents cut; same checks, about two and a half minutes.
 #   Sizes (environment): AGENTS ROUNDS FO_AGENTS FO_RATE LEASES.
 # Output: one table line per figure on stdout; logs in $BENCH_WORK/scale-out (kept on failure,
 # or with KEEP=1).
