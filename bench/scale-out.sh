@@ -155,9 +155,9 @@ start_collectors() {
         httpport[$n]=$(sed -n 's/.* http listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$work/$run/$n/server.log" | tail -n 1)
     done
 }
-# prime RUN: one dump per collector, each alone: the first upload to s3proxy learns that it answers
-# 501 to the SHA-256 checksum header; two uploads learning it at once lose a round (see the
-# docs: the second attempt fails and its sender is answered before the dump is in the bucket)
+# prime RUN: one dump per collector, each alone: a collector's first upload to s3proxy learns that
+# it answers 501 to the SHA-256 checksum header; two uploads learning it at once race, and the
+# loser's attempt fails, its sender answered before the dump is in the bucket (docs/scale-out.md)
 prime() {
     local run=$1 n
     for n in a b c; do start_agent "$work/$run/prime" "prime-$n" "127.0.0.1:${tcpport[$n]}" tcp ""; done
