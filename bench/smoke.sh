@@ -4,10 +4,10 @@
 # byte for byte and fails on any mismatch. Figures printed here are not measurements (the
 # suite runs on a busy machine); the full runs are the scripts without SHORT.
 # Usage: bench/smoke.sh [NAME...]   (default: all; NAME = catalog, rearrange, tcp, ssh, dmesg, analysis, mass-crash,
-#        reliability)
+#        reliability, scale-out)
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
-names=${*:-"rearrange dmesg tcp ssh analysis catalog mass-crash reliability"}
+names=${*:-"rearrange dmesg tcp ssh analysis catalog mass-crash reliability scale-out"}
 failed=""
 for n in $names; do
     script=$here/bench/$n-bench.sh
