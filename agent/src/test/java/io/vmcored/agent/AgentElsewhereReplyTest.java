@@ -88,6 +88,26 @@ class AgentElsewhereReplyTest {
         }
     }
 
+    /** A collector cut off from its shared catalog refuses a new dump once: the agent tries the next of its list. */
+    @Test
+    void catalogDownSendsTheAgentToTheNextCollector() throws Exception {
+        String host = "cutoff";
+        try (TestServer next = new TestServer(dir.resolve("next"), 0, 0, Map.of()).start();
+             TestServer relayed = new TestServer(dir.resolve("relayed"), 0, 0, Map.of()).start();
+             ElsewhereStandIn asked = new ElsewhereStandIn(relayed.tcpPort(), "REFUSED reason=catalog_down message=the shared"
+                     + " catalog has been unreachable for 40 s: another collector of the list should take this dump", 1)) {
+            String list = ring(host, "127.0.0.1:" + asked.port(), "127.0.0.1:" + next.tcpPort());
+            BusyboxAgent.Result r = agent.run(List.of("--server", list, "--retries", "0", "--host", host, "--dump-id", "d-4",
+                    "--vmcore", Fixtures.vmcore().toString(), "--work-dir", dir.resolve("work").toString()));
+            assertEquals(0, r.rc(), "not a failure, even with --retries 0: " + r.out());
+            assertEquals(1, count(r.out(), "refused by 127.0.0.1:" + asked.port() + ": its shared catalog is unreachable; trying 127.0.0.1:"
+                    + next.tcpPort()), r.out());
+            Path dump = next.onlyDump();
+            assertEquals("d-4", TestServer.manifest(dump).path("clientId").asText(), "same dump id");
+            assertSameBytes(Fixtures.oracle("kdump-lzo-d31"), dump.resolve("vmcore"));
+        }
+    }
+
     /** Over HTTP: the 409's JSON body carries node, server and wait; the agent follows the server. */
     @Test
     void httpConflictNamingTheReceivingCollectorIsFollowed() throws Exception {
