@@ -163,6 +163,10 @@ class ThreeCollectorsTest {
                 outputs.stream().filter(o -> o.contains("failing over from")).count(),
                 outputs.stream().filter(o -> o.contains(" says collector ")).count(),
                 outputs.stream().filter(o -> o.contains("waiting for its lease to run out")).count(), byNode, marked);
+        // an agent noticing b's death within the lease is told by a survivor that b receives its
+        // dump, waits for b's lease to run out, then sends the dump again there
+        assertTrue(outputs.stream().anyMatch(o -> o.contains("waiting for its lease to run out")),
+                "an agent waited out b's lease:\n" + String.join("\n----\n", outputs));
         assertTrue(outputs.stream().anyMatch(o -> o.contains("failing over from")),
                 "an agent of b failed over:\n" + String.join("\n----\n", outputs));
         assertEquals(0, count("SELECT count(*) FROM dumps WHERE state = 'receiving' AND node <> 'b'"),
@@ -175,7 +179,7 @@ class ThreeCollectorsTest {
                 List.of("--store", "s3://" + BUCKET + "/lab", "--s3-endpoint", s3.endpoint(), "--catalog", url,
                         "--node-name", node),
                 "catalog.user=" + PostgresServer.USER, "catalog.password=" + PostgresServer.PASSWORD,
-                "node.address=127.0.0.1", "catalog.lease-time=6s", "analysis.enabled=true", "spool.min-free=64M",
+                "node.address=127.0.0.1", "catalog.lease-time=20s", "analysis.enabled=true", "spool.min-free=64M",
                 "store.part-size=8M");
     }
 
