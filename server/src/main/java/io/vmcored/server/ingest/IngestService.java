@@ -104,7 +104,7 @@ public final class IngestService {
             authorize(transport, req.host(), req.token(), req.peer());
             Optional<DumpRecord> rec = find(req);
             if (rec.isEmpty()) {
-                Optional<UploadStatus> there = storedElsewhere(transport, req);
+                Optional<UploadStatus> there = fromOtherCollectors(transport, req);
                 if (there.isPresent()) {
                     return there.get();
                 }
@@ -395,9 +395,10 @@ public final class IngestService {
      * A dump this collector does not have, asked about by its sender: being received by
      * another collector (refused, naming it: resume there), or finished there with its files
      * in the object store (this file reported as that dump's, so that a sender whose last
-     * answer was lost does not send it again). Empty: a new dump here.
+     * answer was lost does not send it again). Empty: a new dump here, unless this collector,
+     * cut off from the shared catalog, sends its first ask to another collector (refused).
      */
-    private Optional<UploadStatus> storedElsewhere(Transport transport, UploadRequest req) throws RefusedException {
+    private Optional<UploadStatus> fromOtherCollectors(Transport transport, UploadRequest req) throws RefusedException {
         if (req.dumpId() == null) {
             return Optional.empty();
         }
