@@ -34,8 +34,8 @@ public interface DumpCatalog {
 
     Optional<DumpRecord> get(String id);
 
-    /** A dump of another collector sharing the catalog whose files are in the object store; none alone. */
-    default Optional<StoredElsewhere> storedElsewhere(String id) {
+    /** A dump of another collector sharing the catalog (with its manifest once in the object store); none alone. */
+    default Optional<StoredElsewhere> heldElsewhere(String id) {
         return Optional.empty();
     }
 

@@ -101,10 +101,10 @@ public final class FleetCatalog implements DumpCatalog {
     }
 
     @Override
-    public Optional<StoredElsewhere> storedElsewhere(String id) {
+    public Optional<StoredElsewhere> heldElsewhere(String id) {
         if (reachability.up()) {
             try {
-                Optional<StoredElsewhere> e = holders.stored(id);
+                Optional<StoredElsewhere> e = holders.held(id);
                 reachability.ok();
                 return e;
             } catch (SQLException e) {

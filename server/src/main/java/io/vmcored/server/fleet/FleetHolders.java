@@ -119,19 +119,18 @@ final class FleetHolders implements OtherCollectors {
         }
     }
 
-    /** Dump {@code id} of another collector, when its files are in the object store. */
-    Optional<StoredElsewhere> stored(String id) throws SQLException {
+    /** Dump {@code id} of another collector, with its manifest when its files are in the object store. */
+    Optional<StoredElsewhere> held(String id) throws SQLException {
         try (Connection c = db.connection();
              PreparedStatement ps = c.prepareStatement("SELECT " + SummaryRows.COLUMNS + ", manifest FROM dumps"
-                     + " WHERE id = ? AND node <> ? AND manifest IS NOT NULL ORDER BY updated DESC LIMIT 1")) {
+                     + " WHERE id = ? AND node <> ? ORDER BY updated DESC LIMIT 1")) {
             ps.setString(1, id);
             ps.setString(2, node);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                Manifest m = manifest(id, rs.getString("manifest"));
-                return m == null ? Optional.empty() : Optional.of(new StoredElsewhere(SummaryRows.read(rs), m));
+                return Optional.of(new StoredElsewhere(SummaryRows.read(rs), manifest(id, rs.getString("manifest"))));
             }
         }
     }

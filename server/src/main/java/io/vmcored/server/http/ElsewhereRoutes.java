@@ -42,7 +42,7 @@ final class ElsewhereRoutes {
 
     /** File thread: answers {@code route} on dump {@code id}, or a 404 when no collector stored it. */
     void answer(String id, Route route, String name, String range, boolean delete) {
-        Optional<StoredElsewhere> found = api.store() == null ? Optional.empty() : api.catalog().storedElsewhere(id);
+        Optional<StoredElsewhere> found = api.catalog().heldElsewhere(id);
         if (found.isEmpty()) {
             reply.accept(Responses.error(HttpResponseStatus.NOT_FOUND, "not_found", "no dump " + id));
             return;
@@ -52,6 +52,11 @@ final class ElsewhereRoutes {
         if (delete) {
             reply.accept(Responses.error(HttpResponseStatus.CONFLICT, "elsewhere", "dump " + id + " is held by collector "
                     + node + ": delete it there"));
+            return;
+        }
+        if (e.manifest() == null || api.store() == null) {
+            reply.accept(Responses.error(HttpResponseStatus.NOT_FOUND, "elsewhere", "dump " + id + " is held by collector "
+                    + node + " and not in the object store: ask that collector"));
             return;
         }
         switch (route) {

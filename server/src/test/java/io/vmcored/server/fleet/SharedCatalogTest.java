@@ -124,6 +124,13 @@ class SharedCatalogTest {
                     "a host no collector has is a typo");
             JsonNode hosts = get(a, "/api/v1/hosts");
             assertEquals(2, hosts.size(), "hosts of the whole fleet: " + hosts);
+            String aDump = get(a, "/api/v1/dumps?host=web1").get("items").get(0).get("id").asText();
+            String onB = b.sh("curl -s -w ' %{http_code}' \"http://127.0.0.1:$HTTP/api/v1/dumps/" + aDump + "/vmcore\"");
+            assertTrue(onB.endsWith(" 404") && onB.contains("is held by collector a and not in the object store"),
+                    "without a bucket, another collector's dump is served by it alone, and b says which: " + onB);
+            String deleteOnB = b.sh("curl -s -o /dev/null -w '%{http_code}' -X DELETE \"http://127.0.0.1:$HTTP/api/v1/dumps/"
+                    + aDump + "\"");
+            assertEquals("409", deleteOnB, "deleted on its own collector only");
 
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!rows("listing", "SELECT count(*) FROM dumps WHERE analyzed").equals(List.of("2"))
