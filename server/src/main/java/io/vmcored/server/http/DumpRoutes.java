@@ -165,14 +165,7 @@ final class DumpRoutes {
             }
             return;
         }
-        try {
-            StoredDownload.send(ctx, store, f.get(), range, head, filename(r, name), api.files());
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("dump {}: reading {} from {} for a download failed: {}", r.id(), name, m.store.url, e.toString());
-            reply.accept(Responses.error(HttpResponseStatus.BAD_GATEWAY, "store", "dump " + r.id() + ": file " + name
-                    + " is in the object store, which did not answer (" + e.getClass().getSimpleName()
-                    + "; see the server log)"));
-        }
+        StoredDownload.send(ctx, store, r.summary(), name, f.get(), m.store.url, range, head, api.files(), reply);
     }
 
     /** File thread: the manifest, or null once the answer (its file missing or unreadable) was sent. */

@@ -15,8 +15,6 @@ import io.vmcored.server.store.ObjectStore;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The operator's requests on a dump another collector holds, answered from the shared
@@ -25,8 +23,6 @@ import org.slf4j.LoggerFactory;
  * Runs on a file thread (the database and the bucket are asked here).
  */
 final class ElsewhereRoutes {
-
-    private static final Logger LOG = LoggerFactory.getLogger(ElsewhereRoutes.class);
 
     private final HttpApi api;
     private final ChannelHandlerContext ctx;
@@ -89,16 +85,8 @@ final class ElsewhereRoutes {
                     + String.join(", ", e.manifest().store.files.keySet())));
             return;
         }
-        try {
-            StoredDownload.send(ctx, api.store(), f.get(), range, head, DumpRoutes.filename(e.summary(), name),
-                    api.files());
-        } catch (IOException | RuntimeException ex) {
-            LOG.warn("dump {}: reading {} from {} for a download failed: {}", id, name, e.manifest().store.url,
-                    ex.toString());
-            reply.accept(Responses.error(HttpResponseStatus.BAD_GATEWAY, "store", "dump " + id + ": file " + name
-                    + " is in the object store, which did not answer (" + ex.getClass().getSimpleName()
-                    + "; see the server log)"));
-        }
+        StoredDownload.send(ctx, api.store(), e.summary(), name, f.get(), e.manifest().store.url, range, head,
+                api.files(), reply);
     }
 
     private static FullHttpResponse withNode(FullHttpResponse r, String node) {
