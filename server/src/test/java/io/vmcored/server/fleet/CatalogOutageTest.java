@@ -24,9 +24,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,33 +38,22 @@ import org.junit.jupiter.api.io.TempDir;
 class CatalogOutageTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static PostgresServer pg;
+    @RegisterExtension
+    static final PostgresPerClass PG = new PostgresPerClass();
 
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void database() throws Exception {
-        pg = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopDatabase() throws Exception {
-        if (pg != null) {
-            pg.close();
-        }
-    }
-
     @Test
     void anUploadCompletesWhileTheDatabaseIsDownAndItsRowCatchesUp() throws Exception {
-        String url = pg.createDatabase("outage");
+        String url = PG.server().createDatabase("outage");
         Path flat = Fixtures.stream("kdump-lzo-d31");
         try (ServerProcess a = ServerProcess.start(tmp.resolve("a"), false, collector("a", url))) {
             int http = a.port("http");
             try (Processes.Running curl = slowPut(http, "slow1", flat, "3M")) {
                 String id = await("the row of the dump being received", () -> column("outage",
                         "SELECT id FROM dumps WHERE host = 'slow1' AND state = 'receiving'"));
-                pg.stop();
+                PG.server().stop();
                 Processes.Result put = curl.await(Duration.ofSeconds(120));
                 assertEquals(0, put.exit(), "curl: " + put);
                 JsonNode answer = JSON.readTree(put.out());
@@ -92,7 +80,7 @@ class CatalogOutageTest {
                         "%{http_code}", "http://127.0.0.1:" + http + "/api/v1/dumps/new2?dump=boot9&file=vmcore").ok().out();
                 assertEquals("503", overHttp, "over HTTP: 503 catalog_down");
 
-                pg.start(true);
+                PG.server().start(true);
                 await("the row complete after the database is back", () -> "complete".equals(column("outage",
                         "SELECT state FROM dumps WHERE id = '" + id + "'")) ? "yes" : null);
                 await("the dump's lease gone with its upload", () -> column("outage",
@@ -112,7 +100,7 @@ class CatalogOutageTest {
 
     @Test
     void aLeaseIsRenewedWhileTheUploadRunsAndRunsOutWhenTheCollectorIsKilled() throws Exception {
-        String url = pg.createDatabase("leases");
+        String url = PG.server().createDatabase("leases");
         Path flat = Fixtures.stream("kdump-lzo-d31");
         FleetSettings other = new FleetSettings();
         other.url = url;
@@ -161,7 +149,7 @@ class CatalogOutageTest {
 
     @Test
     void moreSavesThanTheQueueHoldsAreRewrittenInOnePassWhenTheDatabaseIsBack() throws Exception {
-        String url = pg.createDatabase("rewrite");
+        String url = PG.server().createDatabase("rewrite");
         try (TestServer a = TestServer.start(TestServer.config(tmp.resolve("a")).set("catalog.url", url)
                 .set("catalog.user", PostgresServer.USER).set("catalog.password", PostgresServer.PASSWORD)
                 .set("node.name", "a").set("catalog.queue", "100"))) {
@@ -169,7 +157,7 @@ class CatalogOutageTest {
             gone.fail("test: nothing sent");
             SharedCatalogTest.awaitWritten(a);
             assertEquals("1", column("rewrite", "SELECT count(*) FROM dumps"));
-            pg.stop();
+            PG.server().stop();
             try {
                 a.ctx().catalog().delete(gone);
                 for (int i = 0; i < 150; i++) {
@@ -177,7 +165,7 @@ class CatalogOutageTest {
                 }
                 assertEquals(150, a.ctx().catalog().size(), "the collector has its dumps meanwhile");
             } finally {
-                pg.start(true);
+                PG.server().start(true);
             }
             await("150 rows, the deleted dump's gone", () -> "150 0".equals(column("rewrite",
                     "SELECT count(*) || ' ' || count(*) FILTER (WHERE host = 'old1') FROM dumps")) ? "yes" : null);
@@ -206,7 +194,7 @@ class CatalogOutageTest {
 
     /** The first column of the first row, or null (also while the database is down). */
     private static String column(String db, String sql) throws SQLException {
-        try (Connection c = pg.connect(db); PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+        try (Connection c = PG.server().connect(db); PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
             return rs.next() ? rs.getString(1) : null;
         }
     }

@@ -19,9 +19,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The fleet-wide full-dump ledger on a real PostgreSQL, through two ledgers with pools of their
@@ -31,23 +30,12 @@ import org.junit.jupiter.api.Test;
 class FleetLedgerTest {
 
     private static final Duration DAY = Duration.ofHours(24);
-    private static PostgresServer pg;
-
-    @BeforeAll
-    static void database() throws Exception {
-        pg = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopDatabase() throws Exception {
-        if (pg != null) {
-            pg.close();
-        }
-    }
+    @RegisterExtension
+    static final PostgresPerClass PG = new PostgresPerClass();
 
     @Test
     void twoHundredGrantsAtOnceOnTwoCollectorsGiveExactlyTheQuota() throws Exception {
-        String url = pg.createDatabase("ledger");
+        String url = PG.server().createDatabase("ledger");
         try (FleetDatabase dbA = FleetDatabase.open(settings(url, "a")); FleetDatabase dbB = FleetDatabase.open(settings(url, "b"))) {
             FleetLedger a = new FleetLedger(dbA, "a");
             FleetLedger b = new FleetLedger(dbB, "b");
@@ -117,7 +105,7 @@ class FleetLedgerTest {
     }
 
     private static boolean granted(String signature, String dump) throws Exception {
-        try (var c = pg.connect("ledger");
+        try (var c = PG.server().connect("ledger");
              var ps = c.prepareStatement("SELECT 1 FROM full_grants WHERE signature = ? AND dump_id = ?")) {
             ps.setString(1, signature);
             ps.setString(2, dump);

@@ -30,9 +30,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -44,26 +43,15 @@ import org.junit.jupiter.api.io.TempDir;
 class SharedCatalogTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static PostgresServer pg;
+    @RegisterExtension
+    static final PostgresPerClass PG = new PostgresPerClass();
 
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void database() throws Exception {
-        pg = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopDatabase() throws Exception {
-        if (pg != null) {
-            pg.close();
-        }
-    }
-
     @Test
     void anEmptyDatabaseGetsTheSchemaOnceAndTheSpoolIsCopiedIntoIt() throws Exception {
-        String url = pg.createDatabase("migrate");
+        String url = PG.server().createDatabase("migrate");
         assertEquals(List.of(), tables("migrate"), "an empty database to begin with");
         Path flat = Fixtures.stream("kdump-lzo-d31");
         try (TestServer a = TestServer.start(collector("a", url))) {
@@ -92,7 +80,7 @@ class SharedCatalogTest {
 
     @Test
     void eachCollectorListsTheOthersDumpsWithTheNodeThatHoldsThem() throws Exception {
-        String url = pg.createDatabase("listing");
+        String url = PG.server().createDatabase("listing");
         Path flat = Fixtures.stream("kdump-lzo-d31");
         long size = Files.size(Fixtures.oracle("kdump-lzo-d31"));
         try (TestServer a = TestServer.start(collector("a", url)); TestServer b = TestServer.start(collector("b", url))) {
@@ -152,7 +140,7 @@ class SharedCatalogTest {
 
     @Test
     void theSignatureQuotaHoldsWhenTwoCollectorsGrantAtOnce() throws Exception {
-        String url = pg.createDatabase("quota");
+        String url = PG.server().createDatabase("quota");
         Path log = Fixtures.dmesg("kdump-lzo-d31");
         ServerConfig ca = collector("a", url).set("admission.full-per-signature", "3").set("admission.max-concurrent-full", "0");
         ServerConfig cb = collector("b", url).set("admission.full-per-signature", "3").set("admission.max-concurrent-full", "0");
@@ -205,7 +193,7 @@ class SharedCatalogTest {
 
     @Test
     void aSenderAskingAnotherCollectorIsToldWhichOneReceivesItsDump() throws Exception {
-        String url = pg.createDatabase("elsewhere");
+        String url = PG.server().createDatabase("elsewhere");
         Path flat = Fixtures.stream("kdump-lzo-d31");
         try (TestServer a = TestServer.start(collector("a", url).set("node.address", "127.0.0.1"));
              TestServer b = TestServer.start(collector("b", url))) {
@@ -295,7 +283,7 @@ class SharedCatalogTest {
 
     static List<String> rows(String db, String sql) throws SQLException {
         List<String> out = new ArrayList<>();
-        try (Connection c = pg.connect(db); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Connection c = PG.server().connect(db); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
                 out.add(rs.getString(1));
             }
