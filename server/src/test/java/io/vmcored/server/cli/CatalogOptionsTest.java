@@ -4,14 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code --catalog} and {@code --node-name} (the shared catalog's settings) as {@code serve} and
@@ -23,14 +19,11 @@ class CatalogOptionsTest {
     @TempDir
     Path tmp;
 
-    private record Run(int exit, String out, String err) {
-    }
-
     @Test
     void theOptionsAndTheSecretPasswordAsCheckConfigShowsThem() throws Exception {
         Path f = tmp.resolve("vmcored.properties");
         Files.writeString(f, "catalog.user = vmcored\ncatalog.password = sEcReT-catalog-password\ncatalog.lease-time = 45s\n");
-        Run r = run("check-config", "--config", f.toString(), "--catalog", "jdbc:postgresql://db.example:5432/vmcored",
+        CliRun r = CliRun.of("check-config", "--config", f.toString(), "--catalog", "jdbc:postgresql://db.example:5432/vmcored",
                 "--node-name", "rack1");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("catalog.url = jdbc:postgresql://db.example:5432/vmcored    # --catalog\n"), r.out());
@@ -40,7 +33,7 @@ class CatalogOptionsTest {
         assertTrue(r.out().contains("catalog.lease-time = 45s    # " + f + ":3\n"), r.out());
         assertFalse(r.out().contains("sEcReT"), "the password is never printed: " + r.out());
 
-        Run defaults = run("check-config");
+        CliRun defaults = CliRun.of("check-config");
         assertTrue(defaults.out().contains("catalog.url = \n") || defaults.out().contains("catalog.url =\n"),
                 "no shared catalog by default: " + defaults.out());
         assertTrue(defaults.out().matches("(?s).*\\nnode\\.name = [A-Za-z0-9._-]+\\n.*"), "the host name by default: "
@@ -49,23 +42,13 @@ class CatalogOptionsTest {
 
     @Test
     void aCatalogThatCannotWorkIsOneLineNamingIt() {
-        Run r = run("check-config", "--catalog", "postgres://db.example/vmcored");
+        CliRun r = CliRun.of("check-config", "--catalog", "postgres://db.example/vmcored");
         assertEquals(1, r.exit(), r.out());
         assertEquals("vmcored check-config: catalog.url = \"postgres://db.example/vmcored\": expected"
                 + " jdbc:postgresql://HOST:PORT/DATABASE\n", r.err());
-        r = run("check-config", "--node-name", "rack 1");
+        r = CliRun.of("check-config", "--node-name", "rack 1");
         assertEquals(1, r.exit(), r.out());
         assertEquals("vmcored check-config: node.name = \"rack 1\": expected 1..64 characters of A-Z a-z 0-9 . _ -\n",
                 r.err());
-    }
-
-    private static Run run(String... args) {
-        CommandLine cl = Main.Full.commandLine();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
-        cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 }

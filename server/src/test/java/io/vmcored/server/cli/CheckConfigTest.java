@@ -6,16 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmcored.server.config.Setting;
 import io.vmcored.server.config.Settings;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code vmcored check-config} reads a configuration as {@code serve} does: the effective
@@ -27,14 +23,11 @@ class CheckConfigTest {
     @TempDir
     Path tmp;
 
-    record Run(int exit, String out, String err) {
-    }
-
     @Test
     void printsTheEffectiveSettingsWithTheirOriginAndNoSecret() throws Exception {
         Path f = write("# collector", "bind = 0.0.0.0", "auth.operator-token = sEcReT-operator-token",
                 "auth.host-token.web1 = sEcReT-host-token", "retention.max-age = 336h", "events.on = dump-completed");
-        Run r = run("check-config", "--config", f.toString(), "--set", "spool.min-free=2048M");
+        CliRun r = CliRun.of("check-config", "--config", f.toString(), "--set", "spool.min-free=2048M");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("bind = 0.0.0.0    # " + f + ":2\n"), r.out());
         assertTrue(r.out().contains("auth.operator-token = (set)    # " + f + ":3\n"), r.out());
@@ -49,18 +42,18 @@ class CheckConfigTest {
     void everyMistakeIsOneLineNamingItsFileAndLine() throws Exception {
         Path f = write("bind = 127.0.0.1", "spool.min-free = lots", "", "steer.level = 40", "retention.maxage = 1d",
                 "ssh.ciphers = rot13");
-        Run r = run("check-config", "--config", f.toString());
+        CliRun r = CliRun.of("check-config", "--config", f.toString());
         assertEquals(1, r.exit(), r.out());
         List<String> lines = r.err().lines().toList();
         assertEquals(List.of("vmcored check-config: " + f + ":2: spool.min-free = \"lots\": expected a size like 4096, 512M or 2G",
                 "vmcored check-config: " + f + ":5: unknown configuration key \"retention.maxage\" (vmcored check-config"
                         + " --template lists them)"), lines, "what the file cannot even be read as, at once");
         Path g = write("bind = 127.0.0.1", "", "steer.level = 40", "ssh.ciphers = rot13");
-        r = run("check-config", "--config", g.toString());
+        r = CliRun.of("check-config", "--config", g.toString());
         assertEquals(1, r.exit(), r.out());
         assertEquals("vmcored check-config: " + g + ":3: steer.level = 40: expected 0..31\n", r.err());
         Path h = write("ssh.ciphers = rot13");
-        r = run("check-config", "--config", h.toString());
+        r = CliRun.of("check-config", "--config", h.toString());
         assertEquals(1, r.exit(), r.out());
         assertTrue(r.err().startsWith("vmcored check-config: " + h + ":1: ssh.ciphers entry 'rot13' is not a supported"
                 + " cipher"), r.err());
@@ -69,14 +62,14 @@ class CheckConfigTest {
 
     @Test
     void aMissingFileIsOneLine() {
-        Run r = run("check-config", "--config", tmp.resolve("nope.properties").toString());
+        CliRun r = CliRun.of("check-config", "--config", tmp.resolve("nope.properties").toString());
         assertEquals(1, r.exit());
         assertEquals("vmcored check-config: " + tmp.resolve("nope.properties") + ": no such file\n", r.err());
     }
 
     @Test
     void theTemplateListsEveryKeyAndUncommentedGivesTheDefaults() throws Exception {
-        Run t = run("check-config", "--template");
+        CliRun t = CliRun.of("check-config", "--template");
         assertEquals(0, t.exit(), t.err());
         for (Setting s : Settings.all()) {
             String key = s.family() ? s.prefix() + "HOST" : s.key();
@@ -90,8 +83,8 @@ class CheckConfigTest {
         }
         assertTrue(uncommented.size() >= 50, "keys: " + uncommented.size());
         Path f = write(uncommented.toArray(String[]::new));
-        Run fromTemplate = run("check-config", "--config", f.toString());
-        Run defaults = run("check-config");
+        CliRun fromTemplate = CliRun.of("check-config", "--config", f.toString());
+        CliRun defaults = CliRun.of("check-config");
         assertEquals(0, fromTemplate.exit(), fromTemplate.err());
         assertEquals(strip(defaults.out()), strip(fromTemplate.out()), "every default of the template reads back as itself");
     }
@@ -104,15 +97,5 @@ class CheckConfigTest {
         Path f = Files.createTempFile(tmp, "vmcored", ".properties");
         Files.writeString(f, String.join("\n", lines) + "\n");
         return f;
-    }
-
-    private static Run run(String... args) {
-        CommandLine cl = Main.Full.commandLine();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
-        cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 }
